@@ -1,0 +1,70 @@
+"""Markers in pages: `<!-- factbox PAGE -->`, `<!-- claim ID -->` and `<!-- ref ID -->`.
+
+Matched loosely (any HTML comment whose first word looks like a marker), validated strictly:
+a misspelt verb, an unknown page or claim, or a page with claims but no fact box is a problem.
+Pure: the caller supplies each page's text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import get_close_matches
+
+from .problems import Problem
+
+VERBS = ("factbox", "claim", "ref")
+COMMENT = re.compile(r"<!--\s*([A-Za-z][\w-]*)?(.*?)-->", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Marker:
+    verb: str
+    arg: str
+    line: int
+
+
+def find_markers(text: str) -> tuple[list[Marker], list[tuple[int, str]]]:
+    """Return the page's markers and (line, problem) for comments that only look like one.
+
+    "a <!-- ref x -->" => ([Marker("ref", "x", 1)], [])
+    """
+    markers, problems = [], []
+    for match in COMMENT.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        word, rest = (match.group(1) or "").lower(), match.group(2).split()
+        if word in VERBS:
+            if len(rest) != 1:
+                problems.append((line, f"marker '{word}' needs exactly one name, e.g. <!-- {word} NAME -->"))
+            else:
+                markers.append(Marker(word, rest[0], line))
+        elif close := get_close_matches(word, VERBS, n=1, cutoff=0.7):
+            problems.append((line, f"unknown marker '{word}' (did you mean '{close[0]}'?)"))
+    return markers, problems
+
+
+def check_pages(pages: dict[str, str], claims, ids: set[str], docs_rel: str) -> list[Problem]:
+    """Check every page's markers against the claim ids; `pages` maps page name → Markdown text."""
+    problems = []
+    boxes: dict[str, int] = {}
+    for page, text in sorted(pages.items()):
+        path = f"{docs_rel}/{page}.md"
+        markers, loose = find_markers(text)
+        problems += [Problem(path, line, "marker", message) for line, message in loose]
+        for m in markers:
+            subject = f"marker '{m.verb} {m.arg}'"
+            if m.verb == "factbox":
+                if m.arg != page:
+                    problems.append(Problem(path, m.line, subject, f"a fact box must name its own page '{page}'"))
+                elif page in boxes:
+                    problems.append(Problem(path, m.line, subject, f"second fact box; the first is on line {boxes[page]}"))
+                boxes.setdefault(page, m.line)
+            elif m.arg not in ids:
+                hint = get_close_matches(m.arg, sorted(ids), n=1)
+                problems.append(Problem(path, m.line, subject, f"unknown claim '{m.arg}'"
+                                        + (f" (did you mean '{hint[0]}'?)" if hint else "")))
+    for page in sorted({c.page for c in claims if c.page in pages} - set(boxes)):
+        count = sum(c.page == page for c in claims)
+        problems.append(Problem(f"{docs_rel}/{page}.md", 1, f"page '{page}'",
+                                f"has {count} claim(s) but no <!-- factbox {page} --> marker"))
+    return problems

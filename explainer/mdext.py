@@ -1,0 +1,123 @@
+"""Python-Markdown extension: replace claim markers in pages with fact boxes and references.
+
+Portable glue: MkDocs, ProperDocs and Zensical all run it. It validates the whole project
+before converting each page (cached while no file changes), so a bad claims file fails any
+build, hooks or not.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from pathlib import Path
+
+from markdown import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from .markers import COMMENT, VERBS
+from .project import Project, Settings, load_project
+from .render import render_factbox, render_ref, render_single
+
+BLOCK = re.compile(r"⟦(factbox|claim):([a-z0-9-]+)⟧")
+
+
+def _atomic(element: etree.Element) -> etree.Element:
+    # Data is text, never Markdown: inline patterns must not reinterpret it.
+    for node in element.iter():
+        node.text = AtomicString(node.text) if node.text else node.text
+        node.tail = AtomicString(node.tail) if node.tail else node.tail
+    return element
+
+
+class MarkerPreprocessor(Preprocessor):
+    """Turn marker comments into placeholders before raw HTML is stashed."""
+
+    def __init__(self, md, ext: ExplainerExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.ext.project = load_project(self.ext.settings())
+        text = "\n".join(lines)
+        boxes = re.findall(r"<!--\s*factbox\s+([a-z0-9-]+)\s*-->", text)
+        self.ext.page = boxes[0] if boxes else None
+
+        def swap(match: re.Match) -> str:
+            verb, arg = (match.group(1) or "").lower(), match.group(2).strip()
+            if verb not in VERBS:
+                return match.group(0)
+            return f"⟦{verb}:{arg}⟧" if verb == "ref" else f"\n\n⟦{verb}:{arg}⟧\n\n"
+
+        return COMMENT.sub(swap, text).split("\n")
+
+
+class BlockTreeprocessor(Treeprocessor):
+    """Replace each placeholder paragraph with its rendered fact box or claim."""
+
+    def __init__(self, md, ext: ExplainerExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                match = BLOCK.fullmatch((child.text or "").strip()) if child.tag == "p" else None
+                if match and not len(child):
+                    parent.remove(child)
+                    parent.insert(index, _atomic(etree.fromstring(self.ext.render_block(*match.groups()))))
+
+
+class RefInlineProcessor(InlineProcessor):
+    """Render `⟦ref:id⟧` as a superscript link to the claim."""
+
+    def __init__(self, ext: ExplainerExtension) -> None:
+        super().__init__(r"⟦ref:([a-z0-9-]+)⟧")
+        self.ext = ext
+
+    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's name
+        project = self.ext.project
+        claim = project.by_id.get(m.group(1))
+        if claim is None:
+            raise KeyError(f"unknown claim '{m.group(1)}' in a <!-- ref --> marker")
+        return _atomic(etree.fromstring(render_ref(project, claim, self.ext.page))), m.start(0), m.end(0)
+
+
+class ExplainerExtension(Extension):
+    def __init__(self, **kwargs) -> None:
+        self.config = {
+            "base_dir": ["", "Folder the other paths are relative to; '' = the working directory"],
+            "claims": ["data/claims.yml", "The claims file"],
+            "sources": ["data/sources.yml", "The sources registry"],
+            "article": ["seeds/000_2cbf70e41ac90a36.txt", "The article (seed) text"],
+            "docs_dir": ["docs", "The pages folder, scanned for markers"],
+            "source_page": ["", "Docs-relative page showing the article, for quote links"],
+        }
+        super().__init__(**kwargs)
+        self.page: str | None = None
+        self.project: Project | None = None
+
+    def settings(self) -> Settings:
+        c = self.getConfigs()
+        return Settings(Path(c["base_dir"] or ".").resolve(), c["claims"], c["sources"], c["article"],
+                        c["docs_dir"], c["source_page"])
+
+    def render_block(self, verb: str, arg: str) -> str:
+        if verb == "factbox":
+            return render_factbox(self.project, arg)
+        if arg not in self.project.by_id:
+            raise KeyError(f"unknown claim '{arg}' in a <!-- claim --> marker")
+        return render_single(self.project, self.project.by_id[arg])
+
+    def extendMarkdown(self, md) -> None:  # noqa: N802 - Python-Markdown's name
+        # Data loads when the first page is converted, not here: MkDocs instantiates extensions
+        # while validating mkdocs.yml, before its hook can report problems cleanly.
+        md.preprocessors.register(MarkerPreprocessor(md, self), "explainer_markers", 25)
+        md.treeprocessors.register(BlockTreeprocessor(md, self), "explainer_blocks", 7.5)
+        md.inlinePatterns.register(RefInlineProcessor(self), "explainer_ref", 185)
+
+
+def makeExtension(**kwargs) -> ExplainerExtension:  # noqa: N802 - Python-Markdown's entry point
+    return ExplainerExtension(**kwargs)

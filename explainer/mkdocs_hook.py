@@ -1,0 +1,46 @@
+"""MkDocs hook: validate the explainer's data before `site/` is cleaned, and watch it under serve.
+
+MkDocs-only work. The Markdown extension renders the fact boxes and validates too (for tools
+that ignore hooks); here the same problems become one clean PluginError, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+
+from explainer.problems import ClaimsError
+from explainer.project import Settings, load_project
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+
+EXTENSION = "explainer.mdext"
+
+
+def settings_from(config: MkDocsConfig) -> Settings:
+    """Read the extension's options from mkdocs.yml, paths relative to the file's folder."""
+    options = config.mdx_configs.setdefault(EXTENSION, {})
+    base = Path(config.config_file_path).parent
+    # The extension resolves paths against base_dir; under MkDocs that is mkdocs.yml's folder.
+    options["base_dir"] = str(base)
+    names = ("claims", "sources", "article", "docs_dir", "source_page")
+    return Settings(base, **{n: options[n] for n in names if n in options})
+
+
+def on_config(config: MkDocsConfig) -> None:
+    """Validate the claims, sources, article and page markers; stop the build on any problem."""
+    try:
+        load_project(settings_from(config))
+    except ClaimsError as err:
+        raise PluginError(str(err)) from None
+
+
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> None:
+    """Rebuild when the claims file, the sources registry or the article changes."""
+    settings = settings_from(config)
+    for name in ("claims", "sources", "article"):
+        server.watch(str(settings.path(name)))

@@ -1,0 +1,110 @@
+"""Claims → HTML: one claim, one page's fact box, one inline reference.
+
+Every data value goes through `html.escape` and the output is well-formed XML, so the Markdown
+extension can parse it into its element tree. Links to pages are docs-absolute `/page.md#…`
+paths, which the site generator rewrites per page. Nothing here reads files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from .claims import ARTICLE_SOURCES, Claim, Source
+from .project import Project
+
+STATUS_LABELS = {
+    "reported": "Reported",
+    "alleged": "Allegation",
+    "statement": "Statement",
+    "confirmed": "Confirmed",
+    "disputed": "Disputed",
+}
+
+
+def format_when(when: str | None) -> str:
+    """Write a partial ISO date as words, no more precise than it is.
+
+    "2021-03" => "March 2021"; "2020-06-23" => "23 June 2020"; None => "date not known"
+    """
+    if not when:
+        return "date not known"
+    parts = [int(p) for p in when.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    month = dt.date(parts[0], parts[1], 1).strftime("%B")
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{parts[2]} {month} {parts[0]}"
+
+
+def page_label(page: str) -> str:
+    """ "data-sovereignty" => "Data sovereignty"; "index" => "Overview" """
+    return "Overview" if page == "index" else page.replace("-", " ").capitalize()
+
+
+def _source_item(source: Source) -> str:
+    date = escape(format_when(source.date))
+    return (
+        f'<li><a href="{escape(source.url)}" rel="noreferrer">{escape(source.title)}</a>'
+        f" — {escape(source.publisher)}, {date}"
+        f' <span class="factbox__confidence">(confidence: {escape(source.confidence)})</span></li>'
+    )
+
+
+def _quote(project: Project, quote: str) -> str:
+    number = project.paragraph_of(quote)
+    where = f"paragraph {number}"
+    page = project.settings.source_page
+    cite = f'<a href="/{escape(page)}#para-{number}">{where}</a>' if page else where
+    return (
+        f'<blockquote class="factbox__quote"><p>“{escape(quote)}”</p></blockquote>'
+        f'<p class="factbox__cite">— the article, {cite}</p>'
+    )
+
+
+def render_claim(project: Project, claim: Claim) -> str:
+    """Render one claim as an `<li id="claim-…">` of its page's fact box."""
+    status = claim.status
+    aliases = "".join(f'<span class="factbox__alias" id="claim-{escape(a)}"></span>' for a in claim.aliases)
+    quotes = "".join(_quote(project, q) for q in claim.quotes)
+    note = f'<p class="factbox__note"><strong>Caveat:</strong> {escape(claim.note)}</p>' if claim.note else ""
+    outside = [project.sources[s] for s in claim.sources if s not in ARTICLE_SOURCES or not claim.quotes]
+    sources = "".join(_source_item(s) for s in outside)
+    sources = f'<p class="factbox__label">Sources</p><ul class="factbox__sources">{sources}</ul>' if sources else ""
+    return (
+        f'<li class="factbox__claim factbox__claim--{status}" id="claim-{escape(claim.claim_id)}"'
+        f' value="{project.number(claim)}">{aliases}'
+        f'<p class="factbox__text">{escape(claim.text)}</p>'
+        f'<dl class="factbox__meta">'
+        f'<div><dt>Status</dt><dd><span class="factbox__status factbox__status--{status}">'
+        f"{STATUS_LABELS[status]}</span></dd></div>"
+        f"<div><dt>Who</dt><dd>{escape(claim.who)}</dd></div>"
+        f'<div><dt>When</dt><dd><time datetime="{escape(claim.when)}">{escape(format_when(claim.when))}</time></dd></div>'
+        f"</dl>{quotes}{note}{sources}</li>"
+    )
+
+
+def render_factbox(project: Project, page: str) -> str:
+    """Render a page's fact box: a headed, numbered list of its claims."""
+    items = "".join(render_claim(project, c) for c in project.page_claims(page))
+    return (
+        '<section class="factbox" aria-labelledby="fact-box">'
+        '<h2 id="fact-box">Fact box: the claims behind this page</h2>'
+        f'<ol class="factbox__list">{items}</ol></section>'
+    )
+
+
+def render_single(project: Project, claim: Claim) -> str:
+    """Render one claim alone, as on its share page."""
+    return f'<section class="factbox factbox--single"><ol class="factbox__list">{render_claim(project, claim)}</ol></section>'
+
+
+def render_ref(project: Project, claim: Claim, page: str | None = None) -> str:
+    """Render an inline reference to a claim: a superscript link with the claim on hover and focus."""
+    number = project.number(claim)
+    label = f"{number}" if claim.page == page else f"{page_label(claim.page)} {number}"
+    text = escape(f"{STATUS_LABELS[claim.status]}: {claim.text}")
+    page_path = "" if claim.page == page else f"/{escape(claim.page)}.md"
+    return (
+        f'<sup class="claimref"><a href="{page_path}#claim-{escape(claim.claim_id)}"'
+        f' title="{text}">[{escape(label)}]<span class="visually-hidden"> claim: {text}</span></a></sup>'
+    )

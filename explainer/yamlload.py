@@ -1,0 +1,101 @@
+"""YAML text → plain data, with the 1-based line of every mapping.
+
+Every plain scalar stays a string (no YAML 1.1 surprises: `NO`, `1.10`, `2021-03-01`), except
+`null`/`~`/empty. Duplicate keys, aliases, oversized input and bad encodings are refused with
+a line number. No file I/O: the caller reads the bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+MAX_BYTES = 2_000_000
+LINE_KEY = "__line__"
+KEY_LINES = "__keys__"  # maps each key of a mapping to its own line
+
+
+@dataclass
+class YamlError(Exception):
+    line: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.problem}"
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader keeping strings as strings, recording lines, refusing duplicates and aliases."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _compose_alias(loader: _Loader, anchor: object, event: yaml.AliasEvent) -> None:
+    # Aliases are never needed in our files and are how "billion laughs" bombs are built.
+    raise YamlError(event.start_mark.line + 1, "YAML aliases ('*name') are not allowed")
+
+
+def _compose_node(self: _Loader, parent: object, index: object) -> yaml.Node:
+    if self.check_event(yaml.AliasEvent):
+        _compose_alias(self, None, self.peek_event())
+    return yaml.composer.Composer.compose_node(self, parent, index)
+
+
+class LineList(list):
+    """A YAML sequence that remembers the 1-based line of each item."""
+
+    lines: list[int]
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    items = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    items.lines = [child.start_mark.line + 1 for child in node.value]
+    return items
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
+    data: dict = {LINE_KEY: node.start_mark.line + 1, KEY_LINES: {}}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in data:
+            raise YamlError(key_node.start_mark.line + 1, f"duplicate key '{key}' in one entry")
+        data[key] = loader.construct_object(value_node, deep=True)
+        data[KEY_LINES][key] = key_node.start_mark.line + 1
+    return data
+
+
+_Loader.compose_node = _compose_node
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def decode(raw: bytes) -> str:
+    """Decode UTF-8 bytes (a BOM is allowed) or raise YamlError naming the bad byte's line."""
+    if len(raw) > MAX_BYTES:
+        raise YamlError(1, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} bytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise YamlError(line, f"not valid UTF-8 (byte 0x{raw[err.start]:02x}); save as UTF-8") from None
+
+
+def load_yaml(raw: bytes) -> object:
+    """Parse YAML bytes into dicts (with LINE_KEY), lists and strings."""
+    text = decode(raw).replace("\r\n", "\n")
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = " ".join(filter(None, [err.context, err.problem]))
+        if err.context_mark and err.context_mark.line + 1 != line:
+            problem += f" (started on line {err.context_mark.line + 1})"
+        raise YamlError(line, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as err:
+        raise YamlError(1, f"invalid YAML: {err}") from None
