@@ -20,6 +20,7 @@ PROJECT_PARTS = ("mkdocs.yml", "docs", "data", "seeds", "overrides", "schema", "
 
 def copy_project(dest: Path) -> Path:
     """Copy what a build reads (config, pages, data, article, theme overrides) into dest."""
+    dest.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         src = ROOT / part
         if src.is_dir():
