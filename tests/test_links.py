@@ -16,8 +16,17 @@ import yaml
 
 from .conftest import ROOT
 
-LINK_ATTRS = {"a": "href", "area": "href", "link": "href", "img": "src", "script": "src",
-              "source": "src", "iframe": "src", "video": "src", "audio": "src"}
+LINK_ATTRS = {
+    "a": "href",
+    "area": "href",
+    "link": "href",
+    "img": "src",
+    "script": "src",
+    "source": "src",
+    "iframe": "src",
+    "video": "src",
+    "audio": "src",
+}
 SKIP_SCHEMES = {"mailto", "tel", "javascript", "data", "blob"}
 
 
@@ -46,7 +55,7 @@ class _PageParser(HTMLParser):
 def page_url(site: Path, path: Path) -> str:
     """site/x/index.html => "/x/"; site/404.html => "/404.html" """
     rel = path.relative_to(site).as_posix()
-    return "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    return "/" + rel.removesuffix("index.html")
 
 
 def target_file(site: Path, path: str) -> Path | None:
@@ -74,7 +83,7 @@ def broken_links(site: Path, base_url: str) -> list[str]:
                 continue
             where = f"{path.relative_to(site)}:{line}: link '{link}'"
             inside = url.path.startswith(own.path)
-            target = target_file(site, url.path[len(own.path):]) if inside else None
+            target = target_file(site, url.path[len(own.path) :]) if inside else None
             if target is None:
                 problems.append(f"{where}: no file for {url.path}")
             elif url.fragment and target.suffix == ".html" and not url.fragment.startswith(":~:"):
