@@ -2,14 +2,19 @@
 
 Portable glue: MkDocs, ProperDocs and Zensical all run it. It validates the whole project
 before converting each page (cached while no file changes), so a bad claims file fails any
-build, hooks or not.
+build, hooks or not. Under Zensical (no hooks, no `absolute_links` option) it also makes its
+links page-relative and reports data problems itself: see "Zensical" below.
 """
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
+import sys
 import xml.etree.ElementTree as etree
 from pathlib import Path
+from typing import NoReturn
 
 from markdown import Extension
 from markdown.inlinepatterns import InlineProcessor
@@ -18,6 +23,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from .markers import COMMENT, VERBS
+from .problems import ClaimsError
 from .project import Project, Settings, load_project
 from .render import render_factbox, render_ref, render_single
 
@@ -40,7 +46,13 @@ class MarkerPreprocessor(Preprocessor):
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
-        self.ext.project = load_project(self.ext.settings())
+        self.ext.page_path = zensical_page_path(self.md)
+        try:
+            self.ext.project = load_project(self.ext.settings())
+        except ClaimsError as err:
+            if self.ext.page_path is None:
+                raise
+            exit_with_problems(err)
         text = "\n".join(lines)
         boxes = re.findall(r"<!--\s*factbox\s+([a-z0-9-]+)\s*-->", text)
         self.ext.page = boxes[0] if boxes else None
@@ -67,7 +79,7 @@ class BlockTreeprocessor(Treeprocessor):
                 match = BLOCK.fullmatch((child.text or "").strip()) if child.tag == "p" else None
                 if match and not len(child):
                     parent.remove(child)
-                    parent.insert(index, _atomic(etree.fromstring(self.ext.render_block(*match.groups()))))
+                    parent.insert(index, self.ext.element(self.ext.render_block(*match.groups())))
 
 
 class RefInlineProcessor(InlineProcessor):
@@ -82,7 +94,7 @@ class RefInlineProcessor(InlineProcessor):
         claim = project.by_id.get(m.group(1))
         if claim is None:
             raise KeyError(f"unknown claim '{m.group(1)}' in a <!-- ref --> marker")
-        return _atomic(etree.fromstring(render_ref(project, claim, self.ext.page))), m.start(0), m.end(0)
+        return self.ext.element(render_ref(project, claim, self.ext.page)), m.start(0), m.end(0)
 
 
 class ExplainerExtension(Extension):
@@ -97,12 +109,21 @@ class ExplainerExtension(Extension):
         }
         super().__init__(**kwargs)
         self.page: str | None = None
+        self.page_path: str | None = None  # docs-relative source path, known under Zensical only
         self.project: Project | None = None
 
     def settings(self) -> Settings:
         c = self.getConfigs()
         return Settings(Path(c["base_dir"] or ".").resolve(), c["claims"], c["sources"], c["article"],
                         c["docs_dir"], c["source_page"])
+
+    def element(self, html: str) -> etree.Element:
+        """Parse rendered HTML for the page; under Zensical, make its page links relative."""
+        element = _atomic(etree.fromstring(html))
+        if self.page_path is not None:
+            for link in element.iter("a"):
+                link.set("href", relative_href(link.get("href", ""), self.page_path))
+        return element
 
     def render_block(self, verb: str, arg: str) -> str:
         if verb == "factbox":
@@ -117,6 +138,39 @@ class ExplainerExtension(Extension):
         md.preprocessors.register(MarkerPreprocessor(md, self), "explainer_markers", 25)
         md.treeprocessors.register(BlockTreeprocessor(md, self), "explainer_blocks", 7.5)
         md.inlinePatterns.register(RefInlineProcessor(self), "explainer_ref", 185)
+
+
+# --- Zensical ------------------------------------------------------------------------------------
+# Zensical runs this extension but neither our MkDocs hook nor `absolute_links: relative_to_docs`.
+
+
+def zensical_page_path(md) -> str | None:
+    """Return the docs-relative path of the page Zensical is converting; None elsewhere."""
+    # Zensical registers this preprocessor, holding the page, on every Markdown it creates.
+    if "rendering_context" not in md.preprocessors:
+        return None
+    return getattr(getattr(md.preprocessors["rendering_context"], "page", None), "path", None)
+
+
+def relative_href(href: str, page_path: str) -> str:
+    """Make a docs-absolute page link relative to a page; leave other links alone.
+
+    ("/tender.md#claim-x", "index.md") => "tender.md#claim-x"; ("/a.md", "sub/b.md") => "../a.md"
+    """
+    path, sep, anchor = href[1:].partition("#")
+    if not href.startswith("/") or href.startswith("//") or not path.endswith(".md"):
+        return href
+    return posixpath.relpath(path, posixpath.dirname(page_path) or ".") + sep + anchor
+
+
+def exit_with_problems(err: ClaimsError) -> NoReturn:
+    """Print every data problem and end the build with status 1, as MkDocs' hook would."""
+    # Zensical wraps any exception from here in a RuntimeError traceback and carries on after
+    # SystemExit; an editor needs only the `path:line:` lines, so leave the process directly.
+    sys.stdout.flush()
+    sys.stderr.write(f"Error: {err}\n")
+    sys.stderr.flush()
+    os._exit(1)
 
 
 def makeExtension(**kwargs) -> ExplainerExtension:  # noqa: N802 - Python-Markdown's entry point

@@ -1,0 +1,223 @@
+"""Zensical parity: the same mkdocs.yml builds with the pinned Zensical, with identical fact boxes.
+
+Builds a copy of the project with Zensical (.venv-zensical, made by `scripts/setup`) and compares
+it, page by page, with the MkDocs build: claim anchors, fact-box texts, claim links and heading
+ids. Theme markup, search index and sitemap differ by design (README, "Future").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+from markdown.preprocessors import Preprocessor
+
+from explainer.mdext import relative_href
+from explainer.project import Settings, load_project
+
+from .conftest import ROOT, copy_project, run_build
+
+ZENSICAL_VENV = ROOT / ".venv-zensical"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+PROBLEM = re.compile(r"^\S+:\d+: .+$", re.MULTILINE)
+
+
+def run_zensical(project: Path) -> subprocess.CompletedProcess:
+    """Run `zensical build --clean` in a project folder, as scripts/zensical-build does."""
+    python = ZENSICAL_VENV / "bin" / "python"
+    if not python.exists():
+        pytest.fail(
+            f"{python} is missing: run scripts/setup (or scripts/zensical-build --install-only)"
+        )
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "NO_COLOR": "1"}
+    # `-m` puts the project folder first on sys.path, so the copy's explainer package is used.
+    result = subprocess.run(
+        [str(python), "-m", "zensical", "build", "--clean"],
+        check=False,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    result.stdout, result.stderr = ANSI.sub("", result.stdout), ANSI.sub("", result.stderr)
+    return result
+
+
+class PageFacts(HTMLParser):
+    """Collect what must not depend on the site generator from one built page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.claim_ids: set[str] = set()
+        self.heading_ids: list[str] = []
+        self.boxes: list[str] = []
+        self.claim_links: list[str] = []
+        self.article = 0
+        self.box_depth = 0
+        self.ref_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attr = dict(attrs)
+        classes = (attr.get("class") or "").split()
+        if (attr.get("id") or "").startswith("claim-"):
+            self.claim_ids.add(attr["id"])
+        if tag == "article":
+            self.article += 1
+        if self.article and re.fullmatch(r"h[1-6]", tag) and attr.get("id"):
+            self.heading_ids.append(attr["id"])
+        if tag == "section" and (self.box_depth or "factbox" in classes):
+            self.box_depth += 1
+            if self.box_depth == 1:
+                self.boxes.append("")
+        if tag == "sup" and (self.ref_depth or "claimref" in classes):
+            self.ref_depth += 1
+        if tag == "a" and (self.box_depth or self.ref_depth):
+            self.claim_links.append(attr.get("href") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        # Only tags that always have an end tag are counted, so void elements cannot unbalance.
+        if tag == "article" and self.article:
+            self.article -= 1
+        if tag == "section" and self.box_depth:
+            self.box_depth -= 1
+        if tag == "sup" and self.ref_depth:
+            self.ref_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.box_depth:
+            self.boxes[-1] += data
+
+    def facts(self) -> dict:
+        boxes = [" ".join(text.split()) for text in self.boxes]
+        return {
+            "claim ids": sorted(self.claim_ids),
+            "heading ids": self.heading_ids,
+            "fact boxes": boxes,
+            "claim links": self.claim_links,
+        }
+
+
+def page_facts(site: Path, page: Path) -> dict:
+    """Read one page's facts from a built site (directory URLs: a.md → a/index.html)."""
+    url = page.with_suffix("") if page.stem != "index" else page.parent
+    parser = PageFacts()
+    parser.feed((site / url / "index.html").read_text(encoding="utf-8"))
+    return parser.facts()
+
+
+def site_facts(site: Path) -> dict[str, dict]:
+    pages = sorted(p.relative_to(ROOT / "docs") for p in (ROOT / "docs").rglob("*.md"))
+    return {page.as_posix(): page_facts(site, page) for page in pages}
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory) -> Path:
+    """The real project built once by Zensical."""
+    project = copy_project(tmp_path_factory.mktemp("zensical") / "project")
+    result = run_zensical(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "site"
+
+
+def test_zensical_build_matches_mkdocs_page_by_page(built_site: Path, zensical_site: Path):
+    mkdocs, zensical = site_facts(built_site), site_facts(zensical_site)
+    for page in mkdocs:
+        assert zensical[page] == mkdocs[page], page
+
+
+def test_zensical_build_shows_every_claim_and_no_marker(zensical_site: Path):
+    project = load_project(Settings(ROOT))
+    expected = {f"claim-{name}" for c in project.claims for name in (c.claim_id, *c.aliases)}
+    found = set().union(*(facts["claim ids"] for facts in site_facts(zensical_site).values()))
+    assert expected and found == expected
+    for page in zensical_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "⟦" not in text and "<!-- factbox" not in text and "<!-- ref" not in text, page
+
+
+def break_claims(project: Path) -> None:
+    """Misspell the first claim's status, as an editor might."""
+    claims = project / "data" / "claims.yml"
+    text = claims.read_text(encoding="utf-8")
+    claims.write_text(re.sub(r"(\n\s+status: )(\w+)", r"\1\2x", text, count=1), encoding="utf-8")
+
+
+def test_bad_claims_fail_zensical_with_the_mkdocs_message(project: Path, tmp_path: Path):
+    break_claims(project)
+    zensical = run_zensical(project)
+    mkdocs = run_build(project, tmp_path / "mkdocs-site")
+    assert mkdocs.returncode == 1 and zensical.returncode == 1
+    problems = PROBLEM.findall(zensical.stderr)
+    assert problems and problems == PROBLEM.findall(mkdocs.stdout + mkdocs.stderr)
+    assert "unknown status" in problems[0]
+    assert "Traceback" not in zensical.stdout + zensical.stderr
+
+
+def test_script_checks_data_before_touching_the_site(project: Path):
+    shutil.copytree(ROOT / "scripts", project / "scripts")
+    shutil.copy2(ROOT / "pyproject.toml", project / "pyproject.toml")
+    (project / ".venv-zensical").symlink_to(ZENSICAL_VENV)
+    script = [str(project / "scripts" / "zensical-build")]
+    run = {"capture_output": True, "text": True, "timeout": 300}
+    assert subprocess.run(script, check=False, **run).returncode == 0
+    pages = sorted((project / "site").rglob("index.html"))
+    break_claims(project)
+    failed = subprocess.run(script, check=False, **run)
+    assert failed.returncode == 1 and "unknown status" in failed.stderr
+    assert pages and sorted((project / "site").rglob("index.html")) == pages
+
+
+@pytest.mark.parametrize(
+    ("href", "page", "expected"),
+    [
+        ("/tender.md#claim-x", "index.md", "tender.md#claim-x"),
+        ("/index.md#claim-x", "sub/page.md", "../index.md#claim-x"),
+        ("/a/b.md", "a/c.md", "b.md"),
+        ("#claim-x", "sub/page.md", "#claim-x"),
+        ("https://example.org/a.md", "index.md", "https://example.org/a.md"),
+        ("//example.org/a.md", "index.md", "//example.org/a.md"),
+        ("/assets/x.css", "index.md", "/assets/x.css"),
+    ],
+)
+def test_relative_href(href: str, page: str, expected: str):
+    assert relative_href(href, page) == expected
+
+
+class _FakeContext(Preprocessor):
+    """Stands in for the preprocessor Zensical registers with the page being converted."""
+
+    def __init__(self, md, path: str) -> None:
+        super().__init__(md)
+        self.page = type("Page", (), {"path": path})()
+
+    def run(self, lines: list[str]) -> list[str]:
+        return lines
+
+
+def convert_ref(context_path: str | None) -> tuple[str, str]:
+    """Convert a page holding one reference to another page's claim; return (claim page, HTML)."""
+    claim = load_project(Settings(ROOT)).claims[0]
+    md = markdown.Markdown(
+        extensions=["explainer.mdext"],
+        extension_configs={"explainer.mdext": {"base_dir": str(ROOT)}},
+    )
+    if context_path is not None:
+        md.preprocessors.register(_FakeContext(md, context_path), "rendering_context", 0)
+    return claim.page, md.convert(f"Text. <!-- ref {claim.claim_id} -->")
+
+
+def test_links_stay_docs_absolute_outside_zensical():
+    page, html = convert_ref(None)
+    assert f'href="/{page}.md#claim-' in html
+
+
+def test_links_become_page_relative_under_zensical():
+    page, html = convert_ref("sub/page.md")
+    assert f'href="../{page}.md#claim-' in html
