@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from difflib import get_close_matches
 from urllib.parse import urlsplit
@@ -19,12 +20,17 @@ from .yamlload import KEY_LINES, LINE_KEY, LineList
 STATUSES = ("reported", "alleged", "statement", "confirmed", "disputed")
 ARTICLE_SOURCES = frozenset({"article-en", "article-fr"})
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-DATE_PATTERN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+DATE_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII: not \d
 SOURCE_KEYS = {"id": True, "title": True, "publisher": True, "date": True, "url": True,
                "confidence": True, "language": False, "kind": False, "note": False}
 CLAIM_KEYS = {"id": True, "page": True, "claim": True, "status": True, "who": True, "when": True,
               "quotes": False, "sources": False, "note": False, "aliases": False}
 CONFIDENCES = ("high", "medium")
+LIST_KEYS = ("quotes", "sources", "aliases")
+# Invisible characters that come with pasted text: controls, zero-width and bidi marks, BOMs.
+INVISIBLE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,47 @@ class Claim:
     note: str
     aliases: tuple[str, ...]
     line: int
+
+
+def check_text(value: str) -> str | None:
+    """Return a problem if a value holds an invisible character, or None.
+
+    "Anticor\u200b" => "contains an invisible character U+200B (ZERO WIDTH SPACE) at position 8;
+    delete it"
+    """
+    if match := INVISIBLE.search(value):
+        char = match.group()
+        name = unicodedata.name(char, "a control character")
+        where = f"at position {match.start() + 1}"
+        return f"contains an invisible character U+{ord(char):04X} ({name}) {where}; delete it"
+    return None
+
+
+def quote_problem(article: Article, quote: str) -> str:
+    """Say that a quote is not in the article, and where it stops matching.
+
+    "seized the national Financial" => "quote not found verbatim in the article: '…'; it
+    matches only if capitals are ignored"
+    """
+    text = normalise(quote)
+    problem = f"quote not found verbatim in the article: '{_shorten(text, 80)}'"
+    if text.lower() in article.flat.lower():
+        return f"{problem}; it matches only if capitals are ignored"
+    low, high = 0, len(text)  # the longest start of the quote that the article has
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if text[:middle] in article.flat else (low, middle - 1)
+    if low >= 20:
+        same = _shorten(text[:low], 40, left=True)
+        return f"{problem}; it differs from the article after '{same}'"
+    return problem
+
+
+def _shorten(text: str, width: int, left: bool = False) -> str:
+    """ "abcdef", 4 => "abc…"; with left=True => "…def" """
+    if len(text) <= width:
+        return text
+    return "…" + text[1 - width:] if left else text[: width - 1] + "…"
 
 
 def _hint(value: str, choices) -> str:
@@ -122,31 +169,45 @@ class _Checker:
 
     def fields(self, entry: dict, keys: dict, subject: str) -> dict:
         """Check keys and that values are non-empty strings or lists of them."""
-        out = {}
+        out, meant = {}, set()
         for key in sorted(set(entry) - set(keys) - {LINE_KEY, KEY_LINES}, key=str):
+            meant.update(get_close_matches(str(key), list(keys), n=1, cutoff=0.6))
             self.add(self.line_of(entry, key), subject, f"unknown key '{key}'{_hint(str(key), keys)}")
         for key, required in keys.items():
             value, line = entry.get(key), self.line_of(entry, key)
             if value is None:
-                if required and (key != "date" or key not in entry):
+                # A misspelt key is reported once, as unknown, not again as missing.
+                if required and key not in meant and (key != "date" or key not in entry):
                     hint = " (use null when it is not known)" if key == "date" else ""
                     self.add(line, subject, f"missing required key '{key}'{hint}")
-                continue
-            if isinstance(value, list):
-                if key not in ("quotes", "sources", "aliases"):
-                    self.add(line, subject, f"'{key}' must be a non-empty string, not a list")
-                elif not value or not all(isinstance(v, str) and v.strip() for v in value):
-                    self.add(line, subject, f"'{key}' must be a list of non-empty strings")
-                else:
-                    out[key] = tuple(v.strip() for v in value)
-            elif not isinstance(value, str) or not value.strip():
-                kind = "a list of non-empty strings" if key in ("quotes", "sources", "aliases") else "a non-empty string"
-                self.add(line, subject, f"'{key}' must be {kind}")
-            elif key in ("quotes", "sources", "aliases"):
-                self.add(line, subject, f"'{key}' must be a list, e.g. [{value!r}]")
-            else:
-                out[key] = value.strip()
+            elif (clean := self.value(key, value, line, subject)) is not None:
+                out[key] = clean
         return out
+
+    def value(self, key: str, value: object, line: int, subject: str) -> str | tuple | None:
+        """Return a field's value stripped, or None after adding its problem."""
+        listed = key in LIST_KEYS
+        strings = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+        if isinstance(value, list) and not listed:
+            self.add(line, subject, f"'{key}' must be a non-empty string, not a list")
+        elif isinstance(value, list) and not (value and strings):
+            self.add(line, subject, f"'{key}' must be a list of non-empty strings")
+        elif isinstance(value, list):
+            lines = getattr(value, "lines", [line] * len(value))
+            bad = [(n, p) for n, v in zip(lines, value) if (p := check_text(v))]
+            for item_line, problem in bad:
+                self.add(item_line, subject, f"'{key}' {problem}")
+            return None if bad else tuple(v.strip() for v in value)
+        elif not isinstance(value, str) or not value.strip():
+            kind = "a list of non-empty strings" if listed else "a non-empty string"
+            self.add(line, subject, f"'{key}' must be {kind}")
+        elif listed:
+            self.add(line, subject, f"'{key}' must be a list, e.g. [{value!r}]")
+        elif problem := check_text(value):
+            self.add(line, subject, f"'{key}' {problem}")
+        else:
+            return value.strip()
+        return None
 
 
 def validate_sources(data: object, path: str, today: dt.date) -> tuple[dict[str, Source], list[Problem]]:
@@ -178,6 +239,9 @@ def _claim_problems(f: dict, article: Article, pages, sources, today: dt.date):
     """Yield (key, item index or None, problem) for one claim's well-typed fields."""
     if "id" in f and not ID_PATTERN.fullmatch(f["id"]):
         yield "id", None, "id must be kebab-case (a-z, 0-9, '-'); it becomes the anchor #claim-<id>"
+    for index, alias in enumerate(f.get("aliases", ())):
+        if not ID_PATTERN.fullmatch(alias):
+            yield "aliases", index, f"alias '{alias}' must be kebab-case (a-z, 0-9, '-') like an id"
     if "page" in f and f["page"] not in pages:
         choices = ", ".join(sorted(pages))
         yield "page", None, f"unknown page '{f['page']}'{_hint(f['page'], pages)}; expected one of {choices}"
@@ -188,7 +252,7 @@ def _claim_problems(f: dict, article: Article, pages, sources, today: dt.date):
         yield "when", None, problem
     for index, quote in enumerate(f.get("quotes", ())):
         if article.find(quote) < 0:
-            yield "quotes", index, f"quote not found verbatim in the article: '{normalise(quote)[:80]}'"
+            yield "quotes", index, quote_problem(article, quote)
     for index, source_id in enumerate(f.get("sources", ())):
         if source_id not in sources:
             yield "sources", index, f"unknown source '{source_id}'{_hint(source_id, sources)}"

@@ -43,8 +43,12 @@ def find_markers(text: str) -> tuple[list[Marker], list[tuple[int, str]]]:
     return markers, problems
 
 
-def check_pages(pages: dict[str, str], claims, ids: set[str], docs_rel: str) -> list[Problem]:
-    """Check every page's markers against the claim ids; `pages` maps page name → Markdown text."""
+def check_pages(pages: dict[str, str], claims, ids: set[str], docs_rel: str,
+                claims_path: str = "data/claims.yml") -> list[Problem]:
+    """Check every page's markers against the claim ids; `pages` maps page name → Markdown text.
+
+    `claims_path` is only quoted in messages: a page without a fact box names its claims' lines.
+    """
     problems = []
     boxes: dict[str, int] = {}
     for page, text in sorted(pages.items()):
@@ -64,7 +68,9 @@ def check_pages(pages: dict[str, str], claims, ids: set[str], docs_rel: str) -> 
                 problems.append(Problem(path, m.line, subject, f"unknown claim '{m.arg}'"
                                         + (f" (did you mean '{hint[0]}'?)" if hint else "")))
     for page in sorted({c.page for c in claims if c.page in pages} - set(boxes)):
-        count = sum(c.page == page for c in claims)
+        named = [f"'{c.claim_id}' ({claims_path}:{c.line})" for c in claims if c.page == page]
+        few = ", ".join(named[:3]) + (f" and {len(named) - 3} more" if len(named) > 3 else "")
+        what = f"claims {few} are" if len(named) > 1 else f"claim {few} is"
         problems.append(Problem(f"{docs_rel}/{page}.md", 1, f"page '{page}'",
-                                f"has {count} claim(s) but no <!-- factbox {page} --> marker"))
+                                f"no <!-- factbox {page} --> marker, so {what} shown nowhere"))
     return problems

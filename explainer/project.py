@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from .article import Article, parse_article
 from .claims import Claim, Source, validate_claims, validate_sources
 from .markers import check_pages
 from .problems import ClaimsError, Problem
-from .yamlload import MAX_BYTES, YamlError, load_yaml
+from .yamlload import MAX_BYTES, YamlError, decode, load_yaml
 
 
 @dataclass(frozen=True)
@@ -53,26 +54,60 @@ class Project:
 
 
 _CACHE: dict[tuple, Project] = {}
+_KINDS = {"claims": "claim", "sources": "source"}  # what one entry of each file is called
 
 
-def page_texts(settings: Settings) -> dict[str, str]:
-    """Map each Markdown page's name (docs-relative, no '.md') to its text."""
-    docs = settings.path("docs_dir")
-    return {p.relative_to(docs).with_suffix("").as_posix(): p.read_text(encoding="utf-8-sig")
-            for p in sorted(docs.rglob("*.md"))}
+def _read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
+    """Read one input file (size-limited), or say why it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # checked before reading: a 50 MB paste is refused at once
+            limit = f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes"
+            return None, [Problem(rel, 1, rel, limit)]
+        return path.read_bytes(), []
+    except FileNotFoundError:
+        return None, [Problem(rel, 1, rel, "file not found")]
+    except OSError as err:
+        return None, [Problem(rel, 1, rel, f"cannot read the file: {err.strerror}")]
+
+
+def _read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
+    """Read one input file as UTF-8 text (a BOM is allowed), or say why it cannot be."""
+    raw, problems = _read_bytes(path, rel)
+    try:
+        return (None if raw is None else decode(raw)), problems
+    except YamlError as err:
+        return None, [Problem(rel, err.line, rel, err.problem)]
+
+
+def read_pages(settings: Settings) -> tuple[dict[str, str], list[Problem]]:
+    """Map each page's name (docs-relative, no '.md') to its text; list unreadable pages."""
+    docs, pages, problems = settings.path("docs_dir"), {}, []
+    for path in sorted(docs.rglob("*.md")):
+        name = path.relative_to(docs).with_suffix("").as_posix()
+        text, found = _read_text(path, f"{settings.docs_dir}/{name}.md")
+        pages[name], problems = text or "", problems + found
+    return pages, problems
+
+
+def _entry_at(raw: bytes, line: int) -> str | None:
+    """Return the id of the list entry holding a line: the last `- id: …` at or above it."""
+    above = "\n".join(raw.decode("utf-8", "replace").splitlines()[:line])
+    ids = re.findall(r"(?m)^[ \t]*- +id: *[\"']?([^\"'\s#]+)", above)
+    return ids[-1] if ids else None
 
 
 def _read_yaml(settings: Settings, name: str) -> tuple[object, list[Problem]]:
     path, rel = settings.path(name), getattr(settings, name)
+    raw, problems = _read_bytes(path, rel)
+    if raw is None:
+        return None, problems
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise YamlError(1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes")
-        return load_yaml(path.read_bytes()), []
-    except FileNotFoundError:
-        return None, [Problem(rel, 1, rel, "file not found")]
-    except YamlError as err:
-        return None, [Problem(rel, err.line, rel, err.problem)]
+        return load_yaml(raw), []
+    except YamlError as err:  # bad bytes or bad YAML: name the entry the line falls in
+        entry = _entry_at(raw, err.line)
+        subject = f"{_KINDS[name]} '{entry}'" if entry else rel
+        return None, [Problem(rel, err.line, subject, err.problem)]
 
 
 def _fingerprint(settings: Settings) -> tuple:
@@ -95,10 +130,12 @@ def load_project(settings: Settings, today: dt.date | None = None) -> Project:
     if today is None and key in _CACHE:
         return _CACHE[key]
     today = today or dt.date.today()
-    article = parse_article(settings.path("article").read_text(encoding="utf-8"))
-    pages = page_texts(settings)
+    text, read_problems = _read_text(settings.path("article"), settings.article)
+    article = parse_article(text or "")
+    pages, found = read_pages(settings)
     source_data, problems = _read_yaml(settings, "sources")
-    claim_data, read_problems = _read_yaml(settings, "claims")
+    claim_data, claim_problems = _read_yaml(settings, "claims")
+    read_problems += found + claim_problems
     sources: dict[str, Source] = {}
     if not problems:
         sources, found = validate_sources(source_data, settings.sources, today)
@@ -106,7 +143,9 @@ def load_project(settings: Settings, today: dt.date | None = None) -> Project:
     claims: list[Claim] = []
     if sources and not read_problems:
         claims, ids, found = validate_claims(claim_data, settings.claims, article, pages, sources, today)
-        problems += found + check_pages(pages, claims, ids, settings.docs_dir)
+        problems += found
+        if ids:  # with no claim named at all, every marker would be reported as unknown
+            problems += check_pages(pages, claims, ids, settings.docs_dir, settings.claims)
     problems += read_problems
     if problems:
         raise ClaimsError(problems)

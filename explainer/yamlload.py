@@ -7,6 +7,7 @@ a line number. No file I/O: the caller reads the bytes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -14,6 +15,25 @@ import yaml
 MAX_BYTES = 2_000_000
 LINE_KEY = "__line__"
 KEY_LINES = "__keys__"  # maps each key of a mapping to its own line
+MAX_DEPTH = 50
+# PyYAML's wording (regex) → what it means for an editor; first match wins.
+_PLAIN = (
+    (r"found character '\\t'", "a tab character; indent with spaces only"),
+    (r"found character '(.)' that cannot start",
+     r"a value cannot start with '\1'; put it in quotes"),
+    (r"mapping values are not allowed",
+     "unexpected ': '; quote a value that contains ': ', or check the indentation"),
+    (r"but found '<scalar>'",
+     "unexpected text after a value; look for a missing or extra quote here or on the line above"),
+    (r"but found '(<block [a-z ]+>|-)'",
+     "bad indentation; line this up with the other keys of its entry (spaces only)"),
+    (r"quoted scalar found unexpected end", "a quoted value opens here and is never closed"),
+    (r"flow (sequence|mapping) expected", "a '[' list or '{' mapping opens here and is not closed"),
+    (r"constructor for the tag 'tag:yaml.org,2002:([^']*)'",
+     r"tags such as '!!\1' are not allowed"),
+    (r"constructor for the tag '([^']*)'", r"tags such as '\1' are not allowed"),
+    (r"single document", "only one document is allowed; remove the '---' line"),
+)
 
 
 @dataclass
@@ -37,13 +57,22 @@ _Loader.yaml_implicit_resolvers = {
 
 def _compose_alias(loader: _Loader, anchor: object, event: yaml.AliasEvent) -> None:
     # Aliases are never needed in our files and are how "billion laughs" bombs are built.
-    raise YamlError(event.start_mark.line + 1, "YAML aliases ('*name') are not allowed")
+    raise YamlError(event.start_mark.line + 1, "YAML aliases ('*name') are not allowed; "
+                    "put a value that starts with '*' in quotes")
 
 
 def _compose_node(self: _Loader, parent: object, index: object) -> yaml.Node:
     if self.check_event(yaml.AliasEvent):
         _compose_alias(self, None, self.peek_event())
-    return yaml.composer.Composer.compose_node(self, parent, index)
+    # PyYAML composes recursively: '[[[[…' thousands deep would crash with a RecursionError.
+    self.depth = getattr(self, "depth", 0) + 1
+    if self.depth > MAX_DEPTH:
+        line = self.peek_event().start_mark.line + 1
+        raise YamlError(line, f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
+    try:
+        return yaml.composer.Composer.compose_node(self, parent, index)
+    finally:
+        self.depth -= 1
 
 
 class LineList(list):
@@ -85,17 +114,27 @@ def decode(raw: bytes) -> str:
         raise YamlError(line, f"not valid UTF-8 (byte 0x{raw[err.start]:02x}); save as UTF-8") from None
 
 
+def _explain(err: yaml.MarkedYAMLError) -> str:
+    """Say what PyYAML's parser complaint means for an editor; unknown ones pass through."""
+    raw = " ".join(filter(None, [err.context, err.problem]))
+    for pattern, plain in _PLAIN:
+        if match := re.search(pattern, raw):
+            return match.expand(plain)
+    return raw
+
+
 def load_yaml(raw: bytes) -> object:
     """Parse YAML bytes into dicts (with LINE_KEY), lists and strings."""
-    text = decode(raw).replace("\r\n", "\n")
+    loader = _Loader(decode(raw).replace("\r\n", "\n"))
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+        # An unclosed quote or bracket is found far below; name the line where it opens.
+        opened = re.search(r"quoted scalar|flow (sequence|mapping)", err.context or "")
+        mark = err.context_mark if opened and err.context_mark else err.problem_mark
         line = mark.line + 1 if mark else 1
-        problem = " ".join(filter(None, [err.context, err.problem]))
-        if err.context_mark and err.context_mark.line + 1 != line:
-            problem += f" (started on line {err.context_mark.line + 1})"
-        raise YamlError(line, f"invalid YAML: {problem}") from None
+        raise YamlError(line, f"invalid YAML: {_explain(err)}") from None
     except yaml.YAMLError as err:
         raise YamlError(1, f"invalid YAML: {err}") from None
+    finally:
+        loader.dispose()

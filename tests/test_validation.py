@@ -75,6 +75,10 @@ def test_good_claim_has_no_problem():
         ("sources", "[outsid]", "unknown source 'outsid' (did you mean 'outside'?)"),
         ("sources", "outside", "'sources' must be a list, e.g. ['outside']"),
         ("staus", "alleged", "unknown key 'staus' (did you mean 'status'?)"),
+        ("when", '"٢٠٢١-٠٣"', "'٢٠٢١-٠٣' is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("who", '"Anti\\u202ecor"', "'who' contains an invisible character U+202E "
+                                   "(RIGHT-TO-LEFT OVERRIDE) at position 5; delete it"),
+        ("aliases", '["Old_Id"]', "alias 'Old_Id' must be kebab-case (a-z, 0-9, '-') like an id"),
     ],
 )
 def test_one_bad_field_gives_one_exact_message(field, value, message):
@@ -115,6 +119,27 @@ def test_quote_matching_only_loosely_is_refused(quote):
 )
 def test_quote_matching_after_typographic_normalisation_is_accepted(quote):
     assert claim_problems(GOOD.replace("seized the National Financial Prosecutor’s Office (PNF)", quote)) == []
+
+
+def test_a_misspelt_required_key_is_reported_once_as_unknown():
+    assert claim_problems(GOOD.replace("status:", "staus:")) == [
+        "data/claims.yml:5: claim 'a-claim': unknown key 'staus' (did you mean 'status'?)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("quote", "hint"),
+    [
+        ("seized the national Financial Prosecutor’s Office (PNF)", "; it matches only if capitals are ignored"),
+        ("seized the National Financial Prosecutors Office (PNF)",
+         "; it differs from the article after 'seized the National Financial Prosecutor'"),
+        ("nothing like this is in the article", ""),
+    ],
+)
+def test_a_missing_quote_says_where_it_stops_matching(quote, hint):
+    [problem] = claim_problems(GOOD.replace("seized the National Financial Prosecutor’s Office (PNF)", quote))
+    shown = normalise(quote)
+    assert problem == f"data/claims.yml:9: claim 'a-claim': quote not found verbatim in the article: '{shown}'{hint}"
 
 
 def test_every_problem_is_reported_in_one_run_in_line_order():
@@ -163,11 +188,15 @@ def test_missing_required_field_and_empty_file():
     [
         (b"a: 1\na: 2\n", 2, "duplicate key 'a' in one entry"),
         (b"a: &x [1]\nb: *x\n", 2, "YAML aliases ('*name') are not allowed"),
-        (b"a:\n\tb: 1\n", 2, "invalid YAML: while scanning for the next token found character '\\t'"),
-        (b'a: "x\nb: 2\n', 3, "invalid YAML: while scanning a quoted scalar"),
-        (b"a:\n  b: 1\n c: 2\n", 3, "invalid YAML: while parsing a block mapping"),
+        (b"a:\n\tb: 1\n", 2, "invalid YAML: a tab character; indent with spaces only"),
+        (b'a: "x\nb: 2\n', 1, "invalid YAML: a quoted value opens here and is never closed"),
+        (b"a:\n  b: 1\n c: 2\n", 3, "invalid YAML: bad indentation; line this up with the other keys"),
         (b"a: ok\nb: \xff\n", 2, "not valid UTF-8 (byte 0xff)"),
-        (b"a: !!python/object:os.system x\n", 1, "invalid YAML: could not determine a constructor"),
+        (b"a: !!python/object:os.system x\n", 1,
+         "invalid YAML: tags such as '!!python/object:os.system' are not allowed"),
+        (b"a: @x\n", 1, "invalid YAML: a value cannot start with '@'; put it in quotes"),
+        (b"a: [b, c\nd: e\n", 1, "invalid YAML: a '[' list or '{' mapping opens here and is not closed"),
+        (b"a: " + b"[" * 5000 + b"]" * 5000, 1, "invalid YAML: nested more than 50 levels deep"),
     ],
 )
 def test_yaml_errors_name_their_line(raw, line, start):
@@ -236,7 +265,8 @@ def test_page_marker_problems():
     claims, ids, _ = validate_claims(load_yaml(GOOD.encode()), "c", ARTICLE, PAGES, SOURCES, TODAY)
     pages = {"index": "# Home\n<!-- factbox tender -->\n<!-- claim a-clam -->\n", "competition": "x", "tender": ""}
     assert [str(p) for p in sorted(check_pages(pages, claims, ids, "docs"))] == [
-        "docs/competition.md:1: page 'competition': has 1 claim(s) but no <!-- factbox competition --> marker",
+        "docs/competition.md:1: page 'competition': no <!-- factbox competition --> marker, "
+        "so claim 'a-claim' (data/claims.yml:2) is shown nowhere",
         "docs/index.md:2: marker 'factbox tender': a fact box must name its own page 'index'",
         "docs/index.md:3: marker 'claim a-clam': unknown claim 'a-clam' (did you mean 'a-claim'?)",
     ]
