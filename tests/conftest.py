@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# "explainer" too: mkdocs.yml names its hook by a path relative to the config file.
-PROJECT_PARTS = ("mkdocs.yml", "docs", "data", "seeds", "overrides", "schema", "explainer")
+# "explainer" too: mkdocs.yml names its hook by a path relative to the config file;
+# "includes": the glossary's abbreviations (pymdownx.snippets base_path, mkdocs.yml `watch`).
+PROJECT_PARTS = ("mkdocs.yml", "docs", "data", "seeds", "overrides", "schema", "explainer",
+                 "includes")
 
 
 def copy_project(dest: Path) -> Path:
