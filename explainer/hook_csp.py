@@ -1,0 +1,58 @@
+"""MkDocs hook: give every built HTML file a strict Content-Security-Policy <meta> (see csp.py).
+
+Runs last (priority -100) so it hashes the final HTML, after every other hook and plugin:
+pages in on_post_page, theme pages such as 404.html in on_post_template, and HTML files other
+plugins write at the very end (redirect pages) in on_post_build. Server headers: deploy/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+from explainer import csp
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
+
+LAST = -100  # after every hook or plugin that may still change a page's HTML
+
+
+def secure(html: str, where: str) -> str:
+    """Return the page with its policy; stop the build on inline code the policy would block."""
+    page, problems = csp.add_policy(html)
+    if problems:
+        lines = "\n".join(f"{where}:{problem}" for problem in problems)
+        header = (
+            f"{len(problems)} inline code problems in the built HTML (the CSP would block them):"
+        )
+        raise PluginError(f"{header}\n{lines}")
+    return page
+
+
+@event_priority(LAST)
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Add the page's CSP <meta>, computed from its final HTML."""
+    return secure(output, page.file.dest_uri)
+
+
+@event_priority(LAST)
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    """Add the CSP <meta> to theme pages such as 404.html (not to sitemap.xml)."""
+    if not template_name.endswith(".html"):
+        return output_content
+    return secure(output_content, template_name)
+
+
+@event_priority(LAST)
+def on_post_build(config: MkDocsConfig) -> None:
+    """Add the CSP <meta> to HTML files other plugins wrote after the pages (e.g. redirects)."""
+    site = Path(config.site_dir)
+    for path in sorted(site.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        if not csp.has_policy(html):
+            path.write_text(secure(html, path.relative_to(site).as_posix()), encoding="utf-8")
