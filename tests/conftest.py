@@ -95,3 +95,26 @@ def browser(tmp_path_factory):
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# --- nginx (issue #8): the real deploy config, deploy/nginx.conf, served on 127.0.0.1 ---------
+
+def load_nginx_local():
+    """Import deploy/nginx_local.py (deploy/ is a folder of tools, not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("nginx_local", ROOT / "deploy" / "nginx_local.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def nginx_url(built_site: Path, tmp_path_factory):
+    """Base URL of the real built site served by Debian's nginx with deploy/nginx.conf."""
+    nginx_local = load_nginx_local()
+    if not shutil.which("nginx") and not Path(nginx_local.NGINX).exists():
+        pytest.fail("nginx is missing: run scripts/setup --browser as root")
+    process, url = nginx_local.start(built_site, tmp_path_factory.mktemp("nginx"))
+    yield url
+    nginx_local.stop(process)

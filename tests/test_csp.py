@@ -1,0 +1,323 @@
+"""Content-Security-Policy: the pure policy code, the MkDocs hook in real builds, and Chromium
+enforcing it on every page (light and dark, search used) behind both test servers."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from explainer import csp
+from tests.conftest import load_nginx_local, run_build, serve_folder
+
+ALERT_HASH = "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"  # sha256 of "alert(1)"
+META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def sha(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+# --- pure: html -> inline code -> policy -> html with <meta> --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("html", "scripts"),
+    [
+        ("<script>alert(1)</script>", ["alert(1)"]),
+        ("<script type=module>m()</script>", ["m()"]),
+        ('<script type="text/javascript; charset=utf-8">t()</script>', ["t()"]),
+        ('<script type="importmap">{"imports": {}}</script>', ['{"imports": {}}']),
+        ('<script src="a.js"></script>', []),
+        ('<script type="application/ld+json">{"@type": "Article"}</script>', []),
+        ('<script id="__config" type="application/json">{"base": "."}</script>', []),
+        ("<script>a &amp; b < c</script>", ["a &amp; b < c"]),  # raw text: no entity decoding
+        ("<!-- <script>commented()</script> -->", []),
+        ("<script>\n  multi\n  line\n</script>", ["\n  multi\n  line\n"]),
+    ],
+)
+def test_inline_scripts_are_found_with_their_exact_text(html, scripts):
+    assert csp.find_inline(html).scripts == scripts
+
+
+def test_inline_styles_are_found():
+    html = "<style>p{color:red}</style><svg><style>.x{}</style></svg>"
+    assert csp.find_inline(html).styles == ["p{color:red}", ".x{}"]
+
+
+@pytest.mark.parametrize(
+    ("html", "problem"),
+    [
+        ('<p>\n<button onclick="go()">x</button>', "2: <button>: inline event handler 'onclick'"),
+        ('<p style="color:red">x</p>', "1: <p>: 'style' attribute; move it to a stylesheet class"),
+        ('<a href=" JavaScript:go()">x</a>', "1: <a>: 'javascript:' URL in 'href'"),
+    ],
+)
+def test_inline_code_the_policy_would_block_is_reported_with_its_line(html, problem):
+    problems = csp.find_inline(html).problems
+    assert len(problems) == 1 and problems[0].startswith(problem)
+    assert problems[0].endswith("(the CSP blocks it)")
+
+
+def test_source_hash_is_the_base64_sha256_of_the_utf8_text():
+    assert csp.source_hash("alert(1)") == ALERT_HASH
+    assert csp.source_hash("é") == sha("é")
+
+
+def test_page_policy_allows_only_its_inline_code_and_nothing_unsafe():
+    policy = csp.page_policy("<script>alert(1)</script><style>p{}</style>")
+    directives = dict(d.split(" ", 1) for d in policy.split("; "))
+    assert directives == {
+        "default-src": "'self'",
+        "script-src": f"'self' {ALERT_HASH}",
+        "style-src": f"'self' {sha('p{}')}",
+        "img-src": "'self' data:",
+        "object-src": "'none'",
+        "base-uri": "'none'",
+        "form-action": "'none'",
+    }
+
+
+def test_site_policy_is_the_union_and_adds_header_only_directives():
+    policy = csp.site_policy(
+        ["<script>alert(1)</script>", "<script>b()</script>", "<script>alert(1)</script>"]
+    )
+    assert f"script-src 'self' {' '.join(sorted([ALERT_HASH, sha('b()')]))};" in policy
+    assert policy.endswith("; frame-ancestors 'none'")
+    assert "frame-ancestors" not in csp.page_policy("<p>x</p>")
+
+
+PAGE = """<!doctype html><html><head>
+<meta charset="utf-8">
+<title>t</title><script>alert(1)</script></head><body><script>b()</script></body></html>"""
+
+
+def test_add_policy_puts_the_meta_right_after_charset_before_any_script():
+    html, problems = csp.add_policy(PAGE)
+    assert problems == []
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp.page_policy(PAGE)}">'
+    assert html == PAGE.replace('<meta charset="utf-8">', '<meta charset="utf-8">' + meta)
+    assert html.index(meta) < html.index("<script")
+
+
+def test_add_policy_twice_gives_the_same_page():
+    once, _ = csp.add_policy(PAGE)
+    assert csp.add_policy(once) == (once, [])
+    assert csp.has_policy(once) and not csp.has_policy(PAGE)
+
+
+def test_add_policy_goes_after_head_when_a_script_precedes_charset():
+    page = '<html><head><script>a()</script><meta charset="utf-8"></head></html>'
+    html, _ = csp.add_policy(page)
+    assert html.startswith('<html><head><meta http-equiv="Content-Security-Policy"')
+
+
+def test_add_policy_reports_a_page_without_head():
+    html, problems = csp.add_policy("<p onclick='x()'>no head</p>")
+    assert html == "<p onclick='x()'>no head</p>"
+    assert [p.split(":")[1].strip() for p in problems] == ["<p>", "<head>"]
+
+
+# --- the hook in real builds ------------------------------------------------------------------
+
+
+def test_every_built_html_file_carries_its_policy(built_site: Path):
+    pages = sorted(built_site.rglob("*.html"))
+    assert built_site / "404.html" in pages and len(pages) >= 8
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        metas = META_RE.findall(html)
+        assert len(metas) == 1, page
+        assert html.index(metas[0]) < html.index("<script"), f"{page}: CSP after a script"
+        policy = metas[0]
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert "frame-ancestors" not in policy  # ignored, with a console warning, in a <meta>
+        # Independent of csp.py: Material's attribute-less inline scripts, hashed here.
+        inline = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+        assert inline, f"{page}: expected Material's inline scripts"
+        script_src = re.search(r"script-src ([^;]*)", policy).group(1).split()
+        assert script_src == ["'self'", *sorted({sha(s) for s in inline})], page
+
+
+EXTRA_HOOK = """
+from pathlib import Path
+
+def on_post_page(output, page, config):
+    return output.replace("</body>", "<script>lateAddition()</script></body>")
+
+def on_post_build(config):
+    (Path(config.site_dir) / "old-page.html").write_text(
+        '<!doctype html><html><head><meta charset="utf-8"><title>Redirecting</title>'
+        '<script>location.href="about/"</script></head><body></body></html>')
+"""
+
+
+def test_the_hook_runs_after_other_hooks_and_covers_files_written_at_the_end(project: Path):
+    (project / "extra_hook.py").write_text(EXTRA_HOOK)
+    config = project / "mkdocs.yml"
+    text = config.read_text()
+    assert text.count("  - explainer/hook_csp.py\n") == 1
+    # Listed after ours: without event priorities it would run after the CSP hook.
+    config.write_text(
+        text.replace(
+            "  - explainer/hook_csp.py\n", "  - explainer/hook_csp.py\n  - extra_hook.py\n"
+        )
+    )
+    result = run_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    about = (project / "site" / "about" / "index.html").read_text()
+    assert sha("lateAddition()") in META_RE.search(about).group(1)
+    redirect = (project / "site" / "old-page.html").read_text()
+    assert sha('location.href="about/"') in META_RE.search(redirect).group(1)
+
+
+def test_inline_handlers_fail_the_build_with_every_location(project: Path):
+    about = project / "docs" / "about.md"
+    about.write_text(
+        about.read_text() + '\n<button onclick="go()">Go</button>\n\n'
+        '<p style="color: red">red</p>\n'
+    )
+    result = run_build(project, project / "site")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "2 inline code problems in the built HTML (the CSP would block them):" in result.stderr
+    assert re.search(
+        r"about/index\.html:\d+: <button>: inline event handler 'onclick'", result.stderr
+    )
+    assert re.search(r"about/index\.html:\d+: <p>: 'style' attribute", result.stderr)
+
+
+# --- Chromium enforcing it ------------------------------------------------------------------
+
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(
+  `${e.effectiveDirective} blocked ${e.blockedURI || "?"} in ${e.sourceFile}:${e.lineNumber}`));
+"""
+POLICY_WORDS = (
+    "Content Security Policy",
+    "Content-Security-Policy",
+    "Permissions-Policy",
+    "Refused to",
+)
+
+
+def page_paths(site: Path) -> list[str]:
+    """URL paths of every HTML page of a built site ("", "about/", "404.html")."""
+    paths = []
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        paths.append(rel.removesuffix("index.html"))
+    return paths
+
+
+class Recorder:
+    """A browser page that records CSP violations, policy console messages and script errors."""
+
+    def __init__(self, browser, color_scheme: str = "light") -> None:
+        self.context = browser.new_context(color_scheme=color_scheme)
+        self.context.add_init_script(script=RECORD_VIOLATIONS)
+        self.page = self.context.new_page()
+        self.console: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda err: self.errors.append(str(err)))
+
+    def _on_console(self, message) -> None:
+        if any(word in message.text for word in POLICY_WORDS):
+            self.console.append(f"{message.type}: {message.text}")
+
+    def violations(self) -> list[str]:
+        return self.page.evaluate("window.__cspViolations")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(params=["site_url", "nginx_url"], ids=["static", "nginx"])
+def server_url(request) -> str:
+    """Each browser test runs against the plain static server and against nginx."""
+    return request.getfixturevalue(request.param)
+
+
+def use_search(page) -> None:
+    """Open Material's search with its keyboard shortcut and wait for results."""
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").press_sequentially("Anticor")  # keyup drives search
+    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10_000)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_csp_violation_on_any_page(browser, built_site: Path, server_url: str, scheme: str):
+    recorder = Recorder(browser, scheme)
+    expected_scheme = {"light": "default", "dark": "slate"}[scheme]
+    found = {}
+    try:
+        for path in page_paths(built_site):
+            recorder.page.goto(server_url + path)
+            use_search(recorder.page)
+            # Material's inline palette script and its bundle both ran under the policy.
+            assert recorder.page.evaluate("typeof __md_get") == "function", path
+            body_scheme = recorder.page.locator("body").get_attribute("data-md-color-scheme")
+            assert body_scheme == expected_scheme, path
+            if recorder.violations() or recorder.console or recorder.errors:
+                found[path] = (recorder.violations(), list(recorder.console), list(recorder.errors))
+            recorder.console.clear()
+            recorder.errors.clear()
+    finally:
+        recorder.close()
+    assert found == {}
+
+
+def inject(site_copy: Path, page: str, *, drop_meta: bool = False) -> None:
+    """Add an unhashed inline script and a JSON-LD data block to one page of a site copy."""
+    file = site_copy / page
+    html = file.read_text(encoding="utf-8")
+    if drop_meta:
+        html = META_RE.sub("", html)
+    html = html.replace(
+        "</body>",
+        '<script type="application/ld+json">{"@type": "Article"}'
+        "</script><script>window.__injected = true</script></body>",
+    )
+    file.write_text(html, encoding="utf-8")
+
+
+def assert_only_the_injected_script_is_blocked(browser, url: str) -> None:
+    recorder = Recorder(browser)
+    try:
+        recorder.page.goto(url)
+        assert recorder.page.evaluate("window.__injected") is None
+        assert recorder.page.evaluate("typeof __md_scope") == "object"  # hashed scripts ran
+        assert recorder.page.locator('script[type="application/ld+json"]').count() == 1
+        violations = recorder.violations()
+        assert len(violations) == 1 and violations[0].startswith("script-src-elem blocked inline")
+        assert any("inline script" in line for line in recorder.console), recorder.console
+    finally:
+        recorder.close()
+
+
+def test_an_injected_inline_script_is_blocked_by_the_meta(browser, built_site, tmp_path):
+    site = Path(shutil.copytree(built_site, tmp_path / "site"))
+    inject(site, "about/index.html")
+    server, url = serve_folder(site)  # no headers at all: the <meta> alone must block it
+    try:
+        assert_only_the_injected_script_is_blocked(browser, url + "about/")
+    finally:
+        server.shutdown()
+
+
+def test_an_injected_inline_script_is_blocked_by_the_nginx_header(browser, built_site, tmp_path):
+    site = Path(shutil.copytree(built_site, tmp_path / "site"))
+    inject(site, "about/index.html", drop_meta=True)  # only the header is left to block it
+    nginx_local = load_nginx_local()
+    (tmp_path / "nginx").mkdir()
+    process, url = nginx_local.start(site, tmp_path / "nginx")
+    try:
+        assert_only_the_injected_script_is_blocked(browser, url + "about/")
+    finally:
+        nginx_local.stop(process)
