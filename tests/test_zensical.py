@@ -1,8 +1,9 @@
 """Zensical parity: the same mkdocs.yml builds with the pinned Zensical, with identical fact boxes.
 
 Builds a copy of the project with Zensical (.venv-zensical, made by `scripts/setup`) and compares
-it, page by page, with the MkDocs build: claim anchors, fact-box texts, claim links and heading
-ids. Theme markup, search index and sitemap differ by design (README, "Future").
+it, page by page, with the MkDocs build: claim anchors, fact-box texts, claim links, heading ids
+and the whole text of the page's article. Theme markup, search index and sitemap differ by design
+(README, "Future").
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class PageFacts(HTMLParser):
         self.heading_ids: list[str] = []
         self.boxes: list[str] = []
         self.claim_links: list[str] = []
+        self.text: list[str] = []
         self.article = 0
         self.box_depth = 0
         self.ref_depth = 0
@@ -91,6 +93,8 @@ class PageFacts(HTMLParser):
             self.ref_depth -= 1
 
     def handle_data(self, data: str) -> None:
+        if self.article:
+            self.text.append(data)
         if self.box_depth:
             self.boxes[-1] += data
 
@@ -101,6 +105,7 @@ class PageFacts(HTMLParser):
             "heading ids": self.heading_ids,
             "fact boxes": boxes,
             "claim links": self.claim_links,
+            "article text": " ".join("".join(self.text).split()),
         }
 
 
