@@ -98,13 +98,27 @@ def render_single(project: Project, claim: Claim) -> str:
     return f'<section class="factbox factbox--single"><ol class="factbox__list">{render_claim(project, claim)}</ol></section>'
 
 
+# --- Hostile input (issue #5): a title that Material shows as a tooltip -----------------------
+
+
+def _tooltip(text: str) -> str:
+    """Escape a title for its whole trip: this XML is parsed, Python-Markdown's serializer leaves
+    entity-like text (`&lt;`) as it is, and Material's content.tooltips sets the browser's value
+    as innerHTML. Escaped once, '<img onerror=…>' would run; escaped three times it is text.
+
+    "<b>" => "&amp;amp;lt;b&amp;amp;gt;" (shown in the tooltip as "<b>")
+    """
+    return escape(escape(escape(text)))
+
+
 def render_ref(project: Project, claim: Claim, page: str | None = None) -> str:
     """Render an inline reference to a claim: a superscript link with the claim on hover and focus."""
     number = project.number(claim)
     label = f"{number}" if claim.page == page else f"{page_label(claim.page)} {number}"
     text = escape(f"{STATUS_LABELS[claim.status]}: {claim.text}")
+    tooltip = _tooltip(f"{STATUS_LABELS[claim.status]}: {claim.text}")
     page_path = "" if claim.page == page else f"/{escape(claim.page)}.md"
     return (
         f'<sup class="claimref"><a href="{page_path}#claim-{escape(claim.claim_id)}"'
-        f' title="{text}">[{escape(label)}]<span class="visually-hidden"> claim: {text}</span></a></sup>'
+        f' title="{tooltip}">[{escape(label)}]<span class="visually-hidden"> claim: {text}</span></a></sup>'
     )
