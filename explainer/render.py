@@ -104,11 +104,12 @@ def render_single(project: Project, claim: Claim) -> str:
 def _tooltip(text: str) -> str:
     """Escape a title for its whole trip: this XML is parsed, Python-Markdown's serializer leaves
     entity-like text (`&lt;`) as it is, and Material's content.tooltips sets the browser's value
-    as innerHTML. Escaped once, '<img onerror=…>' would run; escaped three times it is text.
+    as innerHTML. Escaped once, '<img onerror=…>' would run. Quotes are escaped only for the XML:
+    text without & < > keeps the exact title it had.
 
-    "<b>" => "&amp;amp;lt;b&amp;amp;gt;" (shown in the tooltip as "<b>")
+    "<b>" => "&amp;amp;lt;b&amp;amp;gt;" (the browser's title is "&lt;b&gt;", the tooltip "<b>")
     """
-    return escape(escape(escape(text)))
+    return escape(escape(escape(text, quote=False), quote=False))
 
 
 def render_ref(project: Project, claim: Claim, page: str | None = None) -> str:
