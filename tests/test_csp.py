@@ -290,6 +290,30 @@ def test_no_csp_violation_on_any_page(browser, built_site: Path, server, scheme:
     assert found == {}
 
 
+def test_search_form_needs_no_form_action(browser, server):
+    """form-action 'none': Material handles Enter in its search box in script, so neither a query
+    without results nor one with results ever submits the form (which the policy would block)."""
+    recorder = Recorder(browser)
+    page = recorder.page
+    try:
+        page.goto(server[1] + "about/")
+        page.keyboard.press("/")
+        box = page.locator("input.md-search__input")
+        box.press_sequentially("zzqxj")
+        page.locator(".md-search-result__meta").wait_for(state="visible")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        assert page.url == server[1] + "about/" and recorder.violations() == []
+        box.fill("")
+        box.press_sequentially("Anticor")
+        page.locator(".md-search-result__item").first.wait_for(state="visible")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")  # opens the first result
+        assert "?h=anticor" in page.url and recorder.violations() == []
+    finally:
+        recorder.close()
+
+
 def inject(site_copy: Path, page: str, *, drop_meta: bool = False) -> None:
     """Add an unhashed inline script and a JSON-LD data block to one page of a site copy."""
     file = site_copy / page
