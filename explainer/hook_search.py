@@ -3,7 +3,8 @@
 Material's search splits a page at its headings; a whole fact box is one section, so a word of
 one claim led to the box's heading, screens above the claim. After the search plugin has written
 `search/search_index.json`, this adds an entry per claim (location `page/#claim-<id>`, title the
-claim) right after its page's entries. The box's own entry stays. MkDocs-only glue.
+claim) right after its page's entries, and empties the box's own entry, whose text the claims'
+entries now carry (the index is fetched on every first page load). MkDocs-only glue.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
 INDEX = Path("search") / "search_index.json"
+FACTBOX = "#fact-box"  # the id of render_factbox's heading
 
 
 def claim_entries(project: Project, url: str, page: str) -> list[dict]:
@@ -43,8 +45,9 @@ def claim_entries(project: Project, url: str, page: str) -> list[dict]:
 
 
 def add_claims(docs: list[dict], project: Project, urls: dict[str, str]) -> list[dict]:
-    """Insert each page's claim entries after the last entry of that page (else at the end)."""
-    result = list(docs)
+    """Insert each page's claim entries after the last entry of that page (else at the end);
+    empty the text of the fact box entries, which the claim entries replace."""
+    result = [{**d, "text": ""} if d["location"].endswith(FACTBOX) else d for d in docs]
     for page in sorted({c.page for c in project.claims}):
         url = urls[page]
         last = max(

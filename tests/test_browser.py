@@ -244,3 +244,5 @@ def test_search_index_has_one_entry_per_claim_at_its_anchor(built_site):
     for claim in claims:
         page = "" if claim["page"] == "index" else f"{claim['page']}/"
         assert locations.count(f"{page}#claim-{claim['id']}") == 1, claim["id"]
+    boxes = [doc for doc in index["docs"] if doc["location"].endswith("#fact-box")]
+    assert boxes and all(doc["text"] == "" for doc in boxes), "fact box text is indexed twice"
