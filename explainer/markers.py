@@ -1,4 +1,5 @@
-"""Markers in pages: `<!-- factbox PAGE -->`, `<!-- claim ID -->` and `<!-- ref ID -->`.
+"""Markers in pages: `<!-- factbox PAGE -->`, `<!-- claim ID -->`, `<!-- ref ID -->`, and the
+bare `<!-- article -->` (the source page) and `<!-- timeline -->`.
 
 Matched loosely (any HTML comment whose first word looks like a marker), validated strictly:
 a misspelt verb, an unknown page or claim, or a page with claims but no fact box is a problem.
@@ -13,7 +14,8 @@ from difflib import get_close_matches
 
 from .problems import Problem
 
-VERBS = ("factbox", "claim", "ref")
+VERBS = ("factbox", "claim", "ref", "article", "timeline")
+BARE_VERBS = ("article", "timeline")  # take no name; at most one of each per page
 COMMENT = re.compile(r"<!--\s*([A-Za-z][\w-]*)?(.*?)-->", re.DOTALL)
 
 
@@ -33,7 +35,12 @@ def find_markers(text: str) -> tuple[list[Marker], list[tuple[int, str]]]:
     for match in COMMENT.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         word, rest = (match.group(1) or "").lower(), match.group(2).split()
-        if word in VERBS:
+        if word in BARE_VERBS:
+            if rest:
+                problems.append((line, f"marker '{word}' takes no name, e.g. <!-- {word} -->"))
+            else:
+                markers.append(Marker(word, "", line))
+        elif word in VERBS:
             if len(rest) != 1:
                 problems.append((line, f"marker '{word}' needs exactly one name, e.g. <!-- {word} NAME -->"))
             else:
@@ -51,6 +58,7 @@ def check_pages(pages: dict[str, str], claims, ids: set[str], docs_rel: str,
     """
     problems = []
     boxes: dict[str, int] = {}
+    bare: dict[tuple[str, str], int] = {}  # (page, verb) → line of its first bare marker
     for page, text in sorted(pages.items()):
         path = f"{docs_rel}/{page}.md"
         markers, loose = find_markers(text)
@@ -63,6 +71,11 @@ def check_pages(pages: dict[str, str], claims, ids: set[str], docs_rel: str,
                 elif page in boxes:
                     problems.append(Problem(path, m.line, subject, f"second fact box; the first is on line {boxes[page]}"))
                 boxes.setdefault(page, m.line)
+            elif m.verb in BARE_VERBS:
+                first = bare.setdefault((page, m.verb), m.line)
+                if first != m.line:
+                    problems.append(Problem(path, m.line, f"marker '{m.verb}'",
+                                            f"second <!-- {m.verb} --> marker; the first is on line {first}"))
             elif m.arg not in ids:
                 hint = get_close_matches(m.arg, sorted(ids), n=1)
                 problems.append(Problem(path, m.line, subject, f"unknown claim '{m.arg}'"

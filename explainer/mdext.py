@@ -26,8 +26,10 @@ from .markers import COMMENT, VERBS
 from .problems import ClaimsError
 from .project import Project, Settings, load_project
 from .render import render_factbox, render_ref, render_single
+from .sourcepage import render_source_page
+from .timeline import render_timeline
 
-BLOCK = re.compile(r"⟦(factbox|claim):([a-z0-9-]+)⟧")
+BLOCK = re.compile(r"⟦(factbox|claim|article|timeline):([a-z0-9-]*)⟧")
 
 
 def _atomic(element: etree.Element) -> etree.Element:
@@ -79,7 +81,21 @@ class BlockTreeprocessor(Treeprocessor):
                 match = BLOCK.fullmatch((child.text or "").strip()) if child.tag == "p" else None
                 if match and not len(child):
                     parent.remove(child)
-                    parent.insert(index, self.ext.element(self.ext.render_block(*match.groups())))
+                    block = self.ext.render_block(*match.groups())
+                    parent.insert(index, self.ext.element(block, inline=False))
+
+
+class AbbrFocusTreeprocessor(Treeprocessor):
+    """Make the first <abbr> of each term focusable, so its tooltip also opens from the keyboard."""
+
+    def run(self, root: etree.Element) -> None:
+        # Material shows an abbr's tooltip while it is hovered or holds focus; only the first of
+        # each term gets a tab stop, and none inside a link (no nested interactive elements).
+        seen, in_link = set(), {id(n) for a in root.iter("a") for n in a.iter("abbr")}
+        for abbr in root.iter("abbr"):
+            if abbr.text not in seen and id(abbr) not in in_link:
+                abbr.set("tabindex", "0")
+                seen.add(abbr.text)
 
 
 class RefInlineProcessor(InlineProcessor):
@@ -117,9 +133,14 @@ class ExplainerExtension(Extension):
         return Settings(Path(c["base_dir"] or ".").resolve(), c["claims"], c["sources"], c["article"],
                         c["docs_dir"], c["source_page"])
 
-    def element(self, html: str) -> etree.Element:
+    def element(self, html: str, inline: bool = True) -> etree.Element:
         """Parse rendered HTML for the page; under Zensical, make its page links relative."""
-        element = _atomic(etree.fromstring(html))
+        element = etree.fromstring(html)
+        # Blocks arrive after the inline pass (priority 20), so no Markdown pattern reaches their
+        # text; leaving it plain lets `abbr` (priority 7) add tooltips. Not inside SVG, where an
+        # <abbr> would hide the text.
+        for node in [element] if inline else list(element.iter("svg")):
+            _atomic(node)
         if self.page_path is not None:
             for link in element.iter("a"):
                 link.set("href", relative_href(link.get("href", ""), self.page_path))
@@ -128,6 +149,10 @@ class ExplainerExtension(Extension):
     def render_block(self, verb: str, arg: str) -> str:
         if verb == "factbox":
             return render_factbox(self.project, arg)
+        if verb == "article":
+            return render_source_page(self.project)
+        if verb == "timeline":
+            return render_timeline(self.project)
         if arg not in self.project.by_id:
             raise KeyError(f"unknown claim '{arg}' in a <!-- claim --> marker")
         return render_single(self.project, self.project.by_id[arg])
@@ -138,6 +163,8 @@ class ExplainerExtension(Extension):
         md.preprocessors.register(MarkerPreprocessor(md, self), "explainer_markers", 25)
         md.treeprocessors.register(BlockTreeprocessor(md, self), "explainer_blocks", 7.5)
         md.inlinePatterns.register(RefInlineProcessor(self), "explainer_ref", 185)
+        # After `abbr` (priority 7) has made the <abbr> elements.
+        md.treeprocessors.register(AbbrFocusTreeprocessor(md), "explainer_abbr_focus", 6.5)
 
 
 # --- Zensical ------------------------------------------------------------------------------------

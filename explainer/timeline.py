@@ -1,0 +1,55 @@
+"""The timeline page: every claim in date order as a list, under the chart of the same events.
+
+Pure: project in, HTML out, every value escaped. Each entry is anchored (#t-<claim id>) and links
+to its claim; dates are written no more precisely than they are known ("March 2021").
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .chart import SHAPES, date_parts, render_svg
+from .claims import Claim
+from .project import Project
+from .render import STATUS_LABELS, format_when, page_label
+
+
+def in_order(claims: tuple[Claim, ...]) -> list[Claim]:
+    """Claims by date, earliest first; ties keep file order."""
+    return sorted(claims, key=lambda c: date_parts(c.when))
+
+
+def render_list(project: Project, claims: list[Claim]) -> str:
+    """The text timeline: one anchored entry per claim, linked to the claim in its fact box."""
+    items = []
+    for claim in claims:
+        where = f"{page_label(claim.page)} {project.number(claim)}"
+        items.append(
+            f'<li class="timeline__entry" id="t-{escape(claim.claim_id)}">'
+            f'<time datetime="{escape(claim.when)}">{escape(format_when(claim.when))}</time>: '
+            f'<span class="timeline__status timeline__status--{claim.status}">'
+            f"{STATUS_LABELS[claim.status]}</span> {escape(claim.text)} "
+            f'<a href="/{escape(claim.page)}.md#claim-{escape(claim.claim_id)}">'
+            f"(claim {escape(where)})</a></li>"
+        )
+    return f'<ol class="timeline__list" id="timeline-list">{"".join(items)}</ol>'
+
+
+def render_timeline(project: Project) -> str:
+    """Render the timeline block: the drawing, its legend, then the list."""
+    claims = in_order(project.claims)
+    legend = "".join(
+        f'<li><svg class="timeline__key timeline__event--{s}" viewBox="-8 -8 16 16"'
+        ' aria-hidden="true">'
+        f'<path class="timeline__mark" d="{d}"/></svg> {STATUS_LABELS[s]}</li>'
+        for s, d in SHAPES.items()
+    )
+    return (
+        f'<div class="timeline"><figure class="timeline__figure"><div class="timeline__chart">'
+        f'{render_svg(project, claims)}</div><figcaption><ul class="timeline__legend">{legend}</ul>'
+        "A line under a mark shows how precise its date is: a whole year, a month, or a day. "
+        '<a href="#timeline-list">The list of events</a> below is the text version of this chart.'
+        "</figcaption></figure>"
+        '<h2 id="events-in-date-order">Events in date order</h2>'
+        f"{render_list(project, claims)}</div>"
+    )
