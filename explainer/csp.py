@@ -121,13 +121,21 @@ def source_hash(text: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def build_policy(code: Iterable[InlineCode], *, header: bool = False) -> str:
-    """Write the policy allowing the inline scripts and styles of all `code` (one page or a site)."""
+def build_policy(
+    code: Iterable[InlineCode], *, header: bool = False, live_reload: bool = False
+) -> str:
+    """Write the policy allowing the inline scripts and styles of all `code` (one page or a site).
+
+    `live_reload`: for a dev server that injects an inline script into every response (new text
+    each time, so no hash fits): inline scripts are allowed instead; the rest stays strict.
+    """
     code = list(code)
     extra = {
         "script-src": sorted({source_hash(s) for c in code for s in c.scripts}),
         "style-src": sorted({source_hash(s) for c in code for s in c.styles}),
     }
+    if live_reload:  # browsers ignore 'unsafe-inline' next to a hash: drop the hashes
+        extra["script-src"] = ["'unsafe-inline'"]
     directives = DIRECTIVES + (HEADER_ONLY if header else ())
     return "; ".join(" ".join([name, value, *extra.get(name, [])]) for name, value in directives)
 
@@ -147,7 +155,7 @@ def has_policy(html: str) -> bool:
     return META_RE.search(html) is not None
 
 
-def add_policy(html: str) -> tuple[str, list[str]]:
+def add_policy(html: str, *, live_reload: bool = False) -> tuple[str, list[str]]:
     """Return (the page with its CSP <meta> before any script, problems that the policy blocks).
 
     An existing CSP <meta> is replaced, so running twice gives the same page. The <meta> goes
@@ -155,7 +163,8 @@ def add_policy(html: str) -> tuple[str, list[str]]:
     """
     html = META_RE.sub("", html)
     code = find_inline(html)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{build_policy([code])}">'
+    policy = build_policy([code], live_reload=live_reload)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     anchor = CHARSET_RE.search(html) or HEAD_RE.search(html)
     first_script = html.lower().find("<script")
     if anchor and 0 <= first_script < anchor.end():

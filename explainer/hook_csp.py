@@ -20,11 +20,18 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 LAST = -100  # after every hook or plugin that may still change a page's HTML
+# Set once per `mkdocs` run: `mkdocs serve` injects its live-reload script into every page.
+RUN = {"serve": False}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Note whether this is `mkdocs serve`, whose live-reload script no hash can allow."""
+    RUN["serve"] = command == "serve"
 
 
 def secure(html: str, where: str) -> str:
     """Return the page with its policy; stop the build on inline code the policy would block."""
-    page, problems = csp.add_policy(html)
+    page, problems = csp.add_policy(html, live_reload=RUN["serve"])
     if problems:
         lines = "\n".join(f"{where}:{problem}" for problem in problems)
         header = (
