@@ -21,13 +21,13 @@ class Slip:
 SLIPS = (
     Slip(
         "seized",
-        "‘Seized’ renders the French ‘saisir’: Anticor referred the matter to the "
+        "A literal translation: the sense is that Anticor referred the matter to the "
         "prosecutor’s office.",
     ),
     Slip(
         "hosting market",
-        "‘Market’ renders the French ‘marché’, here a public contract; the "
-        "article later calls it ‘this public contract’.",
+        "A literal translation: the sense is the hosting contract, which the article later "
+        "calls ‘this public contract’.",
     ),
     Slip(
         "the cloud platform. Microsoft Azure computing.",
@@ -35,8 +35,8 @@ SLIPS = (
     ),
     Slip(
         "She adds",
-        "‘She’ is the association, Anticor: the French ‘elle’ stands for the "
-        "feminine noun ‘association’.",
+        "‘She’ is the association, Anticor: a literal rendering of the French ‘elle’, "
+        "which stands for ‘l’association’.",
     ),
     Slip(
         "has not been regularly monitored",
