@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import get_plugin_logger
 
 from explainer.problems import ClaimsError
 from explainer.project import Settings, load_project
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer
 
 EXTENSION = "explainer.mdext"
+log = get_plugin_logger(__name__)
 
 
 def settings_from(config: MkDocsConfig) -> Settings:
@@ -44,3 +46,23 @@ def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> None:
     settings = settings_from(config)
     for name in ("claims", "sources", "article"):
         server.watch(str(settings.path(name)))
+    server.builder = _keep_serving(builder)
+
+
+# --- Live preview (issue #5): a broken edit keeps the last good pages served -------------------
+
+
+def _keep_serving(builder):
+    """Wrap serve's rebuild so that a refused edit leaves the last good site served.
+
+    MkDocs 1.6 holds every request after a failed rebuild ("the server will appear stuck"). Our
+    problems stop the build before the site folder is cleaned, so the old pages are still whole.
+    """
+
+    def rebuild(config: MkDocsConfig | None = None) -> None:
+        try:
+            builder(config)
+        except Abort:  # the problems are already logged, one line each
+            log.warning("Still serving the last good build: fix the problem above and save again.")
+
+    return rebuild
