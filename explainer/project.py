@@ -41,13 +41,25 @@ class Project:
     claims: tuple[Claim, ...]
     settings: Settings
     by_id: dict[str, Claim] = field(default_factory=dict)
+    _pages: dict[str, tuple[Claim, ...]] = field(init=False, repr=False, compare=False)
+    _numbers: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Indexed once: every fact box, reference and share page asks for these, and a scan of
+        # all claims per question made the build quadratic in the number of claims.
+        pages: dict[str, list[Claim]] = {}
+        for claim in self.claims:
+            pages.setdefault(claim.page, []).append(claim)
+        numbers = {c.claim_id: n for cs in pages.values() for n, c in enumerate(cs, 1)}
+        object.__setattr__(self, "_pages", {page: tuple(cs) for page, cs in pages.items()})
+        object.__setattr__(self, "_numbers", numbers)
 
     def page_claims(self, page: str) -> list[Claim]:
-        return [c for c in self.claims if c.page == page]
+        return list(self._pages.get(page, ()))
 
     def number(self, claim: Claim) -> int:
         """Return the claim's 1-based position in its page's fact box."""
-        return self.page_claims(claim.page).index(claim) + 1
+        return self._numbers[claim.claim_id]
 
     def paragraph_of(self, quote: str) -> int:
         return self.article.paragraph_at(self.article.find(quote)).number
