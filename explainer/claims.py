@@ -180,6 +180,8 @@ class _Checker:
                 if required and key not in meant and (key != "date" or key not in entry):
                     hint = " (use null when it is not known)" if key == "date" else ""
                     self.add(line, subject, f"missing required key '{key}'{hint}")
+                elif not required and key in entry:  # only a source's date may be null
+                    self.add(line, subject, f"'{key}' is empty; give it a value or delete the line")
             elif (clean := self.value(key, value, line, subject)) is not None:
                 out[key] = clean
         return out

@@ -79,6 +79,8 @@ def test_good_claim_has_no_problem():
         ("who", '"Anti\\u202ecor"', "'who' contains an invisible character U+202E "
                                    "(RIGHT-TO-LEFT OVERRIDE) at position 5; delete it"),
         ("aliases", '["Old_Id"]', "alias 'Old_Id' must be kebab-case (a-z, 0-9, '-') like an id"),
+        ("note", "", "'note' is empty; give it a value or delete the line"),
+        ("aliases", "null", "'aliases' is empty; give it a value or delete the line"),
     ],
 )
 def test_one_bad_field_gives_one_exact_message(field, value, message):
