@@ -1,0 +1,105 @@
+"""Sharing one page or claim: share-page Markdown, preview texts and alias redirects.
+
+Pure: the caller passes the validated project, page titles and URLs; nothing here reads files
+or imports MkDocs. Texts are plain; HTML escaping happens where they are written. The
+machine-readable payloads (claims.json, JSON-LD) are in `payloads`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+
+from .claims import Claim, Source
+from .project import Project
+from .render import STATUS_LABELS, format_when
+
+SOURCE_ARTICLE = "article-en"
+TITLE_LIMIT = 110
+SHARE_DIR = "claims"
+
+
+def shorten(text: str, limit: int = TITLE_LIMIT) -> str:
+    """Cut text at a word boundary to at most `limit` characters, marking the cut.
+
+    "one two three", 9 => "one two…"
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.")
+    return f"{cut}…"
+
+
+def share_uri(claim_id: str) -> str:
+    """ "x" => "claims/x.md": the docs-relative path of a claim's generated share page."""
+    return f"{SHARE_DIR}/{claim_id}.md"
+
+
+def claim_sources(project: Project, claim: Claim) -> list[Source]:
+    """The claim's sources in file order, with the article first when the claim quotes it."""
+    ids = ([SOURCE_ARTICLE] if claim.quotes else []) + list(claim.sources)
+    return [project.sources[i] for i in dict.fromkeys(ids) if i in project.sources]
+
+
+def claim_summary(project: Project, claim: Claim) -> str:
+    """One line for previews: status · who · when · sources.
+
+    => "Allegation · Anticor · March 2021 · Sources: geeky.news, Siècle Digital"
+    """
+    publishers = list(dict.fromkeys(s.publisher for s in claim_sources(project, claim)))
+    label = "Source" if len(publishers) == 1 else "Sources"
+    parts = [STATUS_LABELS[claim.status], claim.who, format_when(claim.when)]
+    return " · ".join(parts + [f"{label}: {', '.join(publishers)}"])
+
+
+def _front_matter(**values: object) -> str:
+    # JSON strings are valid YAML scalars; values are HTML-escaped because the theme writes
+    # the title and description into the page without escaping.
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def share_markdown(project: Project, claim: Claim, page_title: str) -> str:
+    """Write the Markdown of a claim's share page: its title, a link to it in context, its box."""
+    number = project.number(claim)
+    context = escape(page_title).replace("[", "&#91;").replace("]", "&#93;")
+    head = _front_matter(
+        title=escape(shorten(claim.text)),
+        description=escape(claim_summary(project, claim)),
+        search={"exclude": True},
+    )
+    return (
+        f"{head}\n"
+        f'<h1 class="share__title">Claim {number} on “{context}”</h1>\n\n'
+        f"[See this claim in context: “{context}”, claim {number}]"
+        f"(/{claim.page}.md#claim-{claim.claim_id}){{ .md-button .md-button--primary .share__context }}\n\n"
+        f"<!-- claim {claim.claim_id} -->\n"
+    )
+
+
+def alias_redirects(claims: tuple[Claim, ...]) -> dict[str, str]:
+    """Map each alias's old share page to the claim's current one.
+
+    Claim "new" with aliases ("old",) => {"claims/old.md": "claims/new.md"}
+    """
+    return {share_uri(a): share_uri(c.claim_id) for c in claims for a in c.aliases}
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a page's link preview says, and which claims' sources it cites."""
+
+    title: str
+    description: str
+    claims: tuple[Claim, ...]
+    cards: tuple[str, ...]  # preview-card names to try in order, e.g. ("claims/x", "index")
+
+
+def preview(project: Project, name: str, title: str, description: str) -> Preview:
+    """The preview of page `name` ("competition", "claims/<id>"), given its own title/summary."""
+    claim = project.by_id.get(name.removeprefix(f"{SHARE_DIR}/"))
+    if claim is None or not name.startswith(f"{SHARE_DIR}/"):
+        return Preview(title, description, tuple(project.page_claims(name)), (name, "index"))
+    summary = claim_summary(project, claim)
+    return Preview(shorten(claim.text), summary, (claim,), (name, claim.page, "index"))

@@ -1,0 +1,455 @@
+"""Made for linking: permanent anchors, the anchor manifest, redirects, previews, share pages.
+
+Build-level: the real site (`built_site`) and copies of the project with a renamed heading, a
+renamed claim or a moved page. The browser half is tests/test_linking_browser.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import re
+import sys
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from mkdocs.utils.meta import get_data
+from PIL import Image
+
+from explainer import payloads, share
+from explainer.article import parse_article
+from explainer.claims import validate_claims, validate_sources
+from explainer.project import Project, Settings, load_project
+from explainer.render import format_when
+from explainer.yamlload import load_yaml
+
+from .conftest import ROOT, run_build
+
+SITE_URL = "https://hdh-explainer.example.org/"
+HEADING = re.compile(r"^(#{2,3})(?!#)\s+(.*?)\s*$")
+EXPLICIT_ID = re.compile(r"\{\s*:?[^}]*#[\w-]+[^}]*\}\s*$")
+
+
+def load_script(name: str):
+    """Import scripts/NAME.py (scripts/ is a folder of tools, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+anchors = load_script("update_anchors")
+
+
+def real_project():
+    return load_project(Settings(ROOT, source_page=mdext_option("source_page") or ""))
+
+
+def mdext_option(name: str):
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    for entry in config["markdown_extensions"]:
+        if isinstance(entry, dict) and "explainer.mdext" in entry:
+            return (entry["explainer.mdext"] or {}).get(name)
+    return None
+
+
+# --- 1. Permanent anchors: every h2/h3 written with an explicit {#id} -------------------------
+
+
+def heading_problems(text: str, path: str) -> list[str]:
+    """Every h2/h3 without an explicit id, as `path:line: heading '…': problem`."""
+    problems, fenced, previous = [], False, ""
+    body_start = text.find("\n---", 3) + 4 if text.startswith("---") else 0
+    offset = text.count("\n", 0, body_start)
+    for number, line in enumerate(text[body_start:].splitlines(), start=offset + 1):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and (match := HEADING.match(line)) and not EXPLICIT_ID.search(line):
+            problems.append(
+                f"{path}:{number}: heading '{match.group(2)}': no explicit id; "
+                "end it with {#a-permanent-id}"
+            )
+        elif not fenced and re.fullmatch(r"(=+|-+)\s*", line) and previous.strip():
+            problems.append(
+                f"{path}:{number}: heading '{previous.strip()}': underlined heading; "
+                "write '## Words {#a-permanent-id}'"
+            )
+        previous = "" if fenced else line
+    return problems
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("## Fine {#fine}\n### Also {: #also .x }\n#### h4 is free\n", []),
+        (
+            "## Worded only\n",
+            ["p.md:1: heading 'Worded only': no explicit id; end it with {#a-permanent-id}"],
+        ),
+        (
+            "---\ntitle: T\n---\n\ntext\n### Sub\n",
+            ["p.md:6: heading 'Sub': no explicit id; end it with {#a-permanent-id}"],
+        ),
+        (
+            "Setext\n------\n",
+            ["p.md:2: heading 'Setext': underlined heading; write '## Words {#a-permanent-id}'"],
+        ),
+        ("```\n## in code\n```\n", []),
+    ],
+)
+def test_heading_scanner(text, expected):
+    assert heading_problems(text, "p.md") == expected
+
+
+def test_every_h2_and_h3_has_an_explicit_id():
+    project = real_project()
+    problems = []
+    for path in sorted((ROOT / "docs").rglob("*.md")):
+        rel = path.relative_to(ROOT).as_posix()
+        problems += heading_problems(path.read_text(encoding="utf-8"), rel)
+    for claim in project.claims:  # the generated share pages
+        text = share.share_markdown(project, claim, "Page")
+        problems += heading_problems(text, f"(generated) {share.share_uri(claim.claim_id)}")
+    assert problems == [], "\n".join(problems)
+
+
+# --- 2. Anchors never break: the manifest, renames and moved pages ----------------------------
+
+
+def test_every_listed_anchor_still_resolves(built_site: Path):
+    lost = sorted(e for e in anchors.read_manifest() if not anchors.resolves(built_site, e))
+    assert anchors.read_manifest(), "tests/anchors.txt is missing or empty"
+    assert lost == [], (
+        "links people may have shared no longer land (keep the old id as an "
+        "alias, or add a redirect):\n" + "\n".join(lost)
+    )
+
+
+def test_every_public_anchor_is_listed(built_site: Path):
+    new = sorted(anchors.collect(built_site) - anchors.read_manifest())
+    assert new == [], (
+        "new anchors are not in tests/anchors.txt; run "
+        "`.venv/bin/python scripts/update_anchors.py`:\n" + "\n".join(new)
+    )
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= count, f"{path.name}: '{old}' not found; update this test"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def build_ok(project: Path) -> Path:
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+@pytest.mark.parametrize("keep_old", [True, False])
+def test_renamed_heading_keeps_its_old_anchor(project: Path, keep_old: bool):
+    alias = ' <span id="what-anticor-alleges"></span>' if keep_old else ""
+    edit(
+        project / "docs/competition.md",
+        "## What Anticor alleges {#what-anticor-alleges}",
+        f"## What Anticor alleges{alias} {{#anticor-allegations}}",
+    )
+    site = build_ok(project)
+    assert anchors.resolves(site, "/competition/#anticor-allegations")
+    assert anchors.resolves(site, "/competition/#what-anticor-alleges") is keep_old
+
+
+def test_renamed_claim_keeps_its_old_links(project: Path):
+    old, new = "anticor-ugap-route", "anticor-ugap-claim"
+    edit(project / "data/claims.yml", f"  - id: {old}\n", f"  - id: {new}\n    aliases: [{old}]\n")
+    for page in (project / "docs").glob("*.md"):
+        page.write_text(
+            page.read_text(encoding="utf-8").replace(f"ref {old} ", f"ref {new} "), encoding="utf-8"
+        )
+    site = build_ok(project)
+    for entry in (f"/competition/#claim-{old}", f"/claims/{old}/", f"/claims/{old}/#claim-{old}"):
+        assert anchors.resolves(site, entry), entry
+    redirect = (site / f"claims/{old}/index.html").read_text(encoding="utf-8")
+    assert f'content="0; url=../{new}/"' in redirect
+    lost = sorted(e for e in anchors.read_manifest() if not anchors.resolves(site, e))
+    assert lost == []
+    record = next(
+        c for c in json.loads((site / "claims.json").read_text())["claims"] if c["id"] == new
+    )
+    assert record["aliases"] == [old]
+
+
+@pytest.mark.parametrize("redirect", [True, False])
+def test_moved_page_old_url_redirects(project: Path, redirect: bool):
+    (project / "docs/about.md").rename(project / "docs/about-site.md")
+    edit(project / "mkdocs.yml", ": about.md\n", ": about-site.md\n")
+    for page in (project / "docs").glob("*.md"):
+        page.write_text(
+            page.read_text(encoding="utf-8").replace("(about.md", "(about-site.md"),
+            encoding="utf-8",
+        )
+    if redirect:
+        edit(
+            project / "mkdocs.yml", "redirect_maps: {}", "redirect_maps: {about.md: about-site.md}"
+        )
+    site = build_ok(project)
+    assert anchors.resolves(site, "/about-site/#labels")
+    assert anchors.resolves(site, "/about/#labels") is redirect
+    if redirect:
+        html = (site / "about/index.html").read_text(encoding="utf-8")
+        assert '<meta http-equiv="refresh" content="0; url=../about-site/">' in html
+        lost = sorted(e for e in anchors.read_manifest() if not anchors.resolves(site, e))
+        assert lost == []
+
+
+# --- 4. Link previews on every page -----------------------------------------------------------
+
+
+class _Head(HTMLParser):
+    """Collect a page's meta tags, canonical link, JSON-LD blocks and links."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self.canonical = ""
+        self.jsonld: list[str] = []
+        self.links: list[dict] = []
+        self._in_jsonld = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "meta" and ("property" in a or "name" in a):
+            self.meta[a.get("property") or a["name"]] = a.get("content", "")
+        elif tag == "link" and a.get("rel") == "canonical":
+            self.canonical = a["href"]
+        elif tag == "script" and a.get("type") == "application/ld+json":
+            self._in_jsonld = True
+            self.jsonld.append("")
+        elif tag == "a":
+            self.links.append(a)
+
+    def handle_data(self, data: str) -> None:
+        if self._in_jsonld:
+            self.jsonld[-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_jsonld = False if tag == "script" else self._in_jsonld
+
+
+def head_of(site: Path, path: str) -> _Head:
+    parser = _Head()
+    parser.feed(anchors.html_file(site, path).read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_page_has_preview_tags_with_absolute_urls(built_site: Path):
+    paths = anchors.page_paths(built_site)
+    assert len(paths) > len(real_project().claims)  # the pages and every share page
+    for path in paths:
+        head = head_of(built_site, path)
+        meta = head.meta
+        assert head.canonical == SITE_URL + path.lstrip("/"), path
+        assert meta["og:url"] == head.canonical, path
+        assert meta["og:type"] == ("website" if path == "/" else "article"), path
+        assert meta["og:site_name"] == "The Health Data Hub explainer", path
+        assert meta["og:title"].strip() and meta["og:image:alt"] == meta["og:title"], path
+        assert meta["og:description"] == meta["description"] != "", path
+        assert meta["twitter:card"] == "summary_large_image", path
+        assert meta["og:image"].startswith(SITE_URL + "assets/cards/"), path
+        with Image.open(built_site / meta["og:image"][len(SITE_URL) :]) as image:
+            assert (image.format, image.size) == ("PNG", (1200, 630)), path
+
+
+def test_page_previews_use_each_page_own_summary(built_site: Path):
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        name = page.stem
+        front = yaml.safe_load(page.read_text(encoding="utf-8").split("---", 2)[1])
+        meta = head_of(built_site, "/" if name == "index" else f"/{name}/").meta
+        assert (meta["og:title"], meta["og:description"]) == (front["title"], front["description"])
+        assert meta["og:image"] == f"{SITE_URL}assets/cards/{name}.png"
+
+
+def test_every_page_has_article_json_ld(built_site: Path):
+    project = real_project()
+    article_url = project.sources["article-en"].url
+    for path in anchors.page_paths(built_site):
+        head = head_of(built_site, path)
+        assert len(head.jsonld) == 1, path
+        data = json.loads(head.jsonld[0])
+        assert (data["@type"], data["url"], data["isBasedOn"]["url"]) == (
+            "Article",
+            head.canonical,
+            article_url,
+        ), path
+    competition = json.loads(head_of(built_site, "/competition/").jsonld[0])
+    cited = {c["url"] for c in competition["citation"]}
+    expected = {
+        project.sources[s].url
+        for c in project.page_claims("competition")
+        for s in c.sources
+        if s != "article-en"
+    }
+    assert expected and cited == expected
+
+
+# --- 5. Per-claim share pages -----------------------------------------------------------------
+
+
+def test_every_claim_has_a_share_page(built_site: Path):
+    project = real_project()
+    menu = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "claims/" not in re.sub(
+        r"<article.*?</article>", "", menu, flags=re.DOTALL
+    )  # not in nav
+    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert not [d["location"] for d in index["docs"] if d["location"].startswith("claims/")]
+    for claim in project.claims:
+        path = f"/claims/{claim.claim_id}/"
+        html = anchors.html_file(built_site, path).read_text(encoding="utf-8")
+        meta = head_of(built_site, path)
+        assert meta.meta["og:title"] == share.shorten(claim.text)
+        assert meta.meta["og:description"] == share.claim_summary(project, claim)
+        assert meta.meta["og:image"] == f"{SITE_URL}assets/cards/claims/{claim.claim_id}.png"
+        assert f'id="claim-{claim.claim_id}"' in html
+        context = [a for a in meta.links if "share__context" in a.get("class", "")]
+        page = "" if claim.page == "index" else f"{claim.page}/"
+        assert [a["href"] for a in context] == [f"../../{page}#claim-{claim.claim_id}"]
+        assert "md-button--primary" in context[0]["class"]
+
+
+# --- 6. Machine-readable claims ---------------------------------------------------------------
+
+
+def test_claims_json_lists_exactly_the_claims_of_the_data_file(built_site: Path):
+    data = yaml.safe_load((ROOT / "data/claims.yml").read_text(encoding="utf-8"))["claims"]
+    sources = {
+        s["id"]: s
+        for s in yaml.safe_load((ROOT / "data/sources.yml").read_text(encoding="utf-8"))["sources"]
+    }
+    payload = json.loads((built_site / "claims.json").read_text(encoding="utf-8"))
+    assert payload["version"] == payloads.CLAIMS_JSON_VERSION == 1
+    assert payload["article"]["url"] == sources["article-en"]["url"]
+    assert [c["id"] for c in payload["claims"]] == [c["id"] for c in data]
+    for record, entry in zip(payload["claims"], data):
+        page = "" if entry["page"] == "index" else f"{entry['page']}/"
+        assert record["claim"] == entry["claim"] and record["status"] == entry["status"]
+        assert (record["who"], record["when"]) == (entry["who"], str(entry["when"]))
+        assert record["page_url"] == SITE_URL + page
+        assert (
+            record["url"]
+            == f"{SITE_URL}{page}#claim-{entry['id']}"
+            == (f"{record['page_url']}#{record['anchor']}")
+        )
+        assert [q["text"] for q in record["quotes"]] == entry.get("quotes", [])
+        assert [s["url"] for s in record["sources"]] == [
+            sources[s]["url"] for s in entry.get("sources", [])
+        ]
+        assert anchors.resolves(built_site, record["url"][len(SITE_URL) - 1 :])
+        assert anchors.resolves(built_site, record["share_url"][len(SITE_URL) - 1 :])
+
+
+# --- 4. Preview cards: committed, current ----------------------------------------------------
+
+
+def test_committed_cards_are_current():
+    fresh = load_script("make_cards").render_cards(ROOT)
+    committed = ROOT / "docs/assets/cards"
+    names = {p.relative_to(committed).with_suffix("").as_posix() for p in committed.rglob("*.png")}
+    assert names == set(fresh), (
+        "the cards do not match the pages and claims: run `.venv/bin/python scripts/make_cards.py`"
+    )
+    stale = []
+    for name, image in sorted(fresh.items()):
+        with Image.open(committed / f"{name}.png") as old:
+            if image.convert("RGB").tobytes() != old.convert("RGB").tobytes():
+                stale.append(name)
+    assert stale == [], f"stale cards (run `.venv/bin/python scripts/make_cards.py`): {stale}"
+
+
+# --- 7. The 404 page --------------------------------------------------------------------------
+
+
+def test_404_page_offers_search_and_every_page(built_site: Path):
+    html = (built_site / "404.html").read_text(encoding="utf-8")
+    assert re.search(r'<form class="notfound__search" role="search" [^>]*action="/"', html)
+    assert re.search(r'<input id="notfound-query" type="search" name="q"', html)
+    links = {a["href"] for a in head_of(built_site, "/404.html").links}
+    pages = {
+        "/" + p.relative_to(ROOT / "docs").with_suffix("").as_posix() + "/"
+        for p in (ROOT / "docs").glob("*.md")
+    }
+    assert {"/" if p == "/index/" else p for p in pages} <= links
+
+
+# --- The pure helpers (explainer/share.py) ----------------------------------------------------
+
+SOURCES = b"""sources:
+  - id: article-en
+    title: "The article"
+    publisher: "geeky.news"
+    date: null
+    url: "https://geeky.news/a"
+    confidence: high
+  - id: outside
+    title: "Outside"
+    publisher: "Pub"
+    date: "2021-04-14"
+    url: "https://example.org/x"
+    confidence: medium
+"""
+HOSTILE = """\
+claims:
+  - id: new-id
+    page: tender
+    claim: 'A "quoted" <b>claim</b> & more --- : [x]'
+    status: statement
+    who: "Guillaume Poupard (ANSSI)"
+    when: "2020-06-23"
+    quotes: ["In a prototyping phase"]
+    sources: [outside]
+    aliases: [old-id]
+"""
+
+
+def make_project(claims_yaml: str) -> Project:
+    """A project from snippets: the real article, two sources, the pages index and tender."""
+    article = parse_article((ROOT / "seeds/000_2cbf70e41ac90a36.txt").read_text(encoding="utf-8"))
+    today = dt.date(2026, 1, 1)
+    sources, problems = validate_sources(load_yaml(SOURCES), "s", today)
+    claims, _, more = validate_claims(
+        load_yaml(claims_yaml.encode()), "c", article, {"index", "tender"}, sources, today
+    )
+    assert problems + more == []
+    return Project(
+        article, sources, tuple(claims), Settings(Path(".")), {c.claim_id: c for c in claims}
+    )
+
+
+def test_shorten_cuts_at_a_word():
+    assert share.shorten("one two three", 9) == "one two…"
+    assert share.shorten("short", 9) == "short"
+
+
+def test_share_markdown_escapes_the_claim_and_links_to_it_in_context():
+    project = make_project(HOSTILE)
+    claim = project.claims[0]
+    text = share.share_markdown(project, claim, 'Tender <i>"x"</i>')
+    body, front = get_data(text)  # MkDocs' own front-matter reader
+    assert front["title"] == escape(claim.text)
+    assert front["description"] == escape(
+        f"Statement · Guillaume Poupard (ANSSI) · {format_when('2020-06-23')} · Sources: geeky.news, Pub"
+    )
+    assert front["search"] == {"exclude": True}
+    assert "<b>" not in text and "<i>" not in text
+    assert "(/tender.md#claim-new-id)" in body and "<!-- claim new-id -->" in body
+    assert share.alias_redirects(project.claims) == {"claims/old-id.md": "claims/new-id.md"}
+
+
+def test_script_json_cannot_close_its_script_element():
+    text = payloads.script_json({"a": "</script><script>alert(1)</script> & <!--"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"a": "</script><script>alert(1)</script> & <!--"}
