@@ -1,12 +1,14 @@
 """Check command: validate the data and print the article's coverage, without building the site.
 
 Usage: python -m explainer.check [path/to/mkdocs.yml] [--min-coverage 100]
-Exit status 0 when the data is valid (and coverage is at least the minimum), else 1.
+Exit status 0 when the data is valid (and coverage is at least the minimum), else 1 (2 for a
+mistyped command line, as argparse does).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -28,9 +30,9 @@ _ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 def settings_from_file(config_file: Path) -> Settings:
     """Read the extension's options from mkdocs.yml, as the MkDocs hook does."""
-    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
     options = {}
-    for entry in config.get("markdown_extensions") or []:
+    for entry in (config.get("markdown_extensions") if isinstance(config, dict) else None) or []:
         if isinstance(entry, dict) and EXTENSION in entry:
             options = entry[EXTENSION] or {}
     names = ("claims", "sources", "article", "docs_dir", "source_page")
@@ -61,6 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as err:
         print(f"{args.config}: {err.strerror}: {err.filename}", file=sys.stderr)
         return 1
+    except yaml.YAMLError as err:  # mkdocs.yml itself is broken
+        line = err.problem_mark.line + 1 if getattr(err, "problem_mark", None) else 1
+        problem = " ".join(filter(None, [getattr(err, "context", ""), getattr(err, "problem", "")]))
+        where = f"{args.config}:{line}: {args.config}"
+        print(f"{where}: invalid YAML: {problem or err}", file=sys.stderr)
+        return 1
     percent, summary = report(project)
     print(summary)
     if percent < args.min_coverage:
@@ -70,4 +78,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        status = main()
+        sys.stdout.flush()  # a reader that has gone (`… | head`) shows up here, not at exit
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 1
+    sys.exit(status)
