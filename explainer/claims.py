@@ -1,36 +1,48 @@
 """Plain data → validated, frozen `Source` and `Claim` records, collecting every problem.
 
-Checks shapes, ids, pages, statuses, dates, URLs and that every quote is in the article.
-Knows nothing of files, Markdown or MkDocs: the caller passes parsed data and the context.
+Checks shapes, ids, pages, statuses and sources, and each value with `values` (dates, URLs,
+pasted text, quotes). Knows nothing of files, Markdown or MkDocs: the caller passes parsed data
+and the context.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass
 from difflib import get_close_matches
-from urllib.parse import urlsplit
 
-from .article import Article, normalise
+from .article import Article
 from .problems import Problem
+from .values import ID_PATTERN, check_date, check_text, check_url, hint, quote_problem
 from .yamlload import KEY_LINES, LINE_KEY, LineList
 
 STATUSES = ("reported", "alleged", "statement", "confirmed", "disputed")
 ARTICLE_SOURCES = frozenset({"article-en", "article-fr"})
-ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-DATE_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII: not \d
-SOURCE_KEYS = {"id": True, "title": True, "publisher": True, "date": True, "url": True,
-               "confidence": True, "language": False, "kind": False, "note": False}
-CLAIM_KEYS = {"id": True, "page": True, "claim": True, "status": True, "who": True, "when": True,
-              "quotes": False, "sources": False, "note": False, "aliases": False}
+SOURCE_KEYS = {
+    "id": True,
+    "title": True,
+    "publisher": True,
+    "date": True,
+    "url": True,
+    "confidence": True,
+    "language": False,
+    "kind": False,
+    "note": False,
+}
+CLAIM_KEYS = {
+    "id": True,
+    "page": True,
+    "claim": True,
+    "status": True,
+    "who": True,
+    "when": True,
+    "quotes": False,
+    "sources": False,
+    "note": False,
+    "aliases": False,
+}
 CONFIDENCES = ("high", "medium")
 LIST_KEYS = ("quotes", "sources", "aliases")
-# Invisible characters that come with pasted text: controls, zero-width and bidi marks, BOMs.
-INVISIBLE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
-)
 
 
 @dataclass(frozen=True)
@@ -59,81 +71,6 @@ class Claim:
     note: str
     aliases: tuple[str, ...]
     line: int
-
-
-def check_text(value: str) -> str | None:
-    """Return a problem if a value holds an invisible character, or None.
-
-    "Anticor\u200b" => "contains an invisible character U+200B (ZERO WIDTH SPACE) at position 8;
-    delete it"
-    """
-    if match := INVISIBLE.search(value):
-        char = match.group()
-        name = unicodedata.name(char, "a control character")
-        where = f"at position {match.start() + 1}"
-        return f"contains an invisible character U+{ord(char):04X} ({name}) {where}; delete it"
-    return None
-
-
-def quote_problem(article: Article, quote: str) -> str:
-    """Say that a quote is not in the article, and where it stops matching.
-
-    "seized the national Financial" => "quote not found verbatim in the article: '…'; it
-    matches only if capitals are ignored"
-    """
-    text = normalise(quote)
-    problem = f"quote not found verbatim in the article: '{_shorten(text, 80)}'"
-    if text.lower() in article.flat.lower():
-        return f"{problem}; it matches only if capitals are ignored"
-    low, high = 0, len(text)  # the longest start of the quote that the article has
-    while low < high:
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if text[:middle] in article.flat else (low, middle - 1)
-    if low >= 20:
-        same = _shorten(text[:low], 40, left=True)
-        return f"{problem}; it differs from the article after '{same}'"
-    return problem
-
-
-def _shorten(text: str, width: int, left: bool = False) -> str:
-    """ "abcdef", 4 => "abc…"; with left=True => "…def" """
-    if len(text) <= width:
-        return text
-    return "…" + text[1 - width:] if left else text[: width - 1] + "…"
-
-
-def _hint(value: str, choices) -> str:
-    close = get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def check_date(value: str, today: dt.date) -> str | None:
-    """Return a problem with a YYYY[-MM[-DD]] date, or None.
-
-    "2021-02-30" => "'2021-02-30' is not a real date"
-    """
-    match = DATE_PATTERN.fullmatch(value)
-    if not match:
-        return f"'{value}' is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD"
-    year, month, day = (int(g) if g else 1 for g in match.groups())
-    try:
-        first = dt.date(year, month, day)
-    except ValueError:
-        return f"'{value}' is not a real date"
-    if first > today:
-        return f"'{value}' is in the future (build date {today.isoformat()})"
-    return None
-
-
-def check_url(value: str) -> str | None:
-    """Return a problem with a URL unless it is an absolute http(s) URL.
-
-    "javascript:alert(1)" => "URL 'javascript:alert(1)' is not http(s)"
-    """
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"[\s<>\"]", value):
-        return f"URL '{value}' is not an absolute http(s) URL"
-    return None
 
 
 class _Checker:
@@ -172,14 +109,16 @@ class _Checker:
         out, meant = {}, set()
         for key in sorted(set(entry) - set(keys) - {LINE_KEY, KEY_LINES}, key=str):
             meant.update(get_close_matches(str(key), list(keys), n=1, cutoff=0.6))
-            self.add(self.line_of(entry, key), subject, f"unknown key '{key}'{_hint(str(key), keys)}")
+            self.add(
+                self.line_of(entry, key), subject, f"unknown key '{key}'{hint(str(key), keys)}"
+            )
         for key, required in keys.items():
             value, line = entry.get(key), self.line_of(entry, key)
             if value is None:
                 # A misspelt key is reported once, as unknown, not again as missing.
                 if required and key not in meant and (key != "date" or key not in entry):
-                    hint = " (use null when it is not known)" if key == "date" else ""
-                    self.add(line, subject, f"missing required key '{key}'{hint}")
+                    null = " (use null when it is not known)" if key == "date" else ""
+                    self.add(line, subject, f"missing required key '{key}'{null}")
                 elif not required and key in entry:  # only a source's date may be null
                     self.add(line, subject, f"'{key}' is empty; give it a value or delete the line")
             elif (clean := self.value(key, value, line, subject)) is not None:
@@ -212,28 +151,39 @@ class _Checker:
         return None
 
 
-def validate_sources(data: object, path: str, today: dt.date) -> tuple[dict[str, Source], list[Problem]]:
+def _source_problems(f: dict, today: dt.date):
+    """Yield (key, problem) for one source's well-typed fields."""
+    if "id" in f and not ID_PATTERN.fullmatch(f["id"]):
+        yield "id", "id must be kebab-case (a-z, 0-9, '-')"
+    if "url" in f and (problem := check_url(f["url"])):
+        yield "url", problem
+    if "date" in f and (problem := check_date(f["date"], today)):
+        yield "date", problem
+    if "confidence" in f and f["confidence"] not in CONFIDENCES:
+        choices = ", ".join(CONFIDENCES)
+        yield "confidence", f"unknown confidence '{f['confidence']}'; expected one of {choices}"
+
+
+def validate_sources(
+    data: object, path: str, today: dt.date
+) -> tuple[dict[str, Source], list[Problem]]:
     """Build the sources registry, keyed by id, and its problems."""
     check, sources = _Checker(path), {}
     for entry in check.entries(data, "sources"):
-        line = entry[LINE_KEY]
         subject = f"source '{entry.get('id')}'" if isinstance(entry.get("id"), str) else "source"
         f = check.fields(entry, SOURCE_KEYS, subject)
-        at = lambda key: check.line_of(entry, key)  # noqa: E731
-        if "id" in f and not ID_PATTERN.fullmatch(f["id"]):
-            check.add(at("id"), subject, "id must be kebab-case (a-z, 0-9, '-')")
+        for key, problem in _source_problems(f, today):
+            check.add(check.line_of(entry, key), subject, problem)
         if f.get("id") in sources:
-            check.add(at("id"), subject, f"duplicate id, first defined on line {sources[f['id']].line}")
-        if "url" in f and (problem := check_url(f["url"])):
-            check.add(at("url"), subject, problem)
-        if "date" in f and (problem := check_date(f["date"], today)):
-            check.add(at("date"), subject, problem)
-        if "confidence" in f and f["confidence"] not in CONFIDENCES:
-            check.add(at("confidence"), subject,
-                      f"unknown confidence '{f['confidence']}'; expected one of {', '.join(CONFIDENCES)}")
-        if all(k in f for k in ("id", "title", "publisher", "url", "confidence")) and f["id"] not in sources:
-            sources[f["id"]] = Source(f["id"], f["title"], f["publisher"], f.get("date"), f["url"],
-                                      f["confidence"], f.get("kind", ""), f.get("note", ""), line)
+            first = sources[f["id"]].line
+            check.add(
+                check.line_of(entry, "id"), subject, f"duplicate id, first defined on line {first}"
+            )
+        elif all(k in f for k in ("id", "title", "publisher", "url", "confidence")):
+            sources[f["id"]] = Source(
+                f["id"], f["title"], f["publisher"], f.get("date"), f["url"], f["confidence"],
+                f.get("kind", ""), f.get("note", ""), entry[LINE_KEY],
+            )  # fmt: skip
     return sources, check.problems
 
 
@@ -246,10 +196,18 @@ def _claim_problems(f: dict, article: Article, pages, sources, today: dt.date):
             yield "aliases", index, f"alias '{alias}' must be kebab-case (a-z, 0-9, '-') like an id"
     if "page" in f and f["page"] not in pages:
         choices = ", ".join(sorted(pages))
-        yield "page", None, f"unknown page '{f['page']}'{_hint(f['page'], pages)}; expected one of {choices}"
+        yield (
+            "page",
+            None,
+            f"unknown page '{f['page']}'{hint(f['page'], pages)}; expected one of {choices}",
+        )
     if "status" in f and f["status"] not in STATUSES:
-        choices = ", ".join(STATUSES)
-        yield "status", None, f"unknown status '{f['status']}'{_hint(f['status'], STATUSES)}; expected one of {choices}"
+        status, choices = f["status"], ", ".join(STATUSES)
+        yield (
+            "status",
+            None,
+            f"unknown status '{status}'{hint(status, STATUSES)}; expected one of {choices}",
+        )
     if "when" in f and (problem := check_date(f["when"], today)):
         yield "when", None, problem
     for index, quote in enumerate(f.get("quotes", ())):
@@ -257,11 +215,15 @@ def _claim_problems(f: dict, article: Article, pages, sources, today: dt.date):
             yield "quotes", index, quote_problem(article, quote)
     for index, source_id in enumerate(f.get("sources", ())):
         if source_id not in sources:
-            yield "sources", index, f"unknown source '{source_id}'{_hint(source_id, sources)}"
+            yield "sources", index, f"unknown source '{source_id}'{hint(source_id, sources)}"
     if not f.get("quotes") and not f.get("sources"):
         yield "id", None, "needs at least one quote from the article or one source"
     if f.get("status") == "confirmed" and not set(f.get("sources", ())) - ARTICLE_SOURCES:
-        yield "status", None, "status 'confirmed' needs at least one outside source (not the article)"
+        yield (
+            "status",
+            None,
+            "status 'confirmed' needs at least one outside source (not the article)",
+        )
     if f.get("status") == "disputed" and not f.get("note"):
         yield "status", None, "status 'disputed' needs a 'note' saying what is disputed"
 
@@ -285,11 +247,27 @@ def validate_claims(data: object, path: str, article: Article, pages, sources, t
             check.add(_line(entry, key, index), subject, problem)
         for name in (f.get("id"), *f.get("aliases", ())):
             if name in seen:
-                check.add(_line(entry, "id", None), subject, f"duplicate id '{name}', first used on line {seen[name]}")
+                check.add(
+                    _line(entry, "id", None),
+                    subject,
+                    f"duplicate id '{name}', first used on line {seen[name]}",
+                )
             elif name:
                 seen[name] = line
         if all(k in f for k, required in CLAIM_KEYS.items() if required):
-            claims.append(Claim(f["id"], f["page"], f["claim"], f["status"], f["who"], f["when"],
-                                f.get("quotes", ()), f.get("sources", ()), f.get("note", ""),
-                                f.get("aliases", ()), line))
+            claims.append(
+                Claim(
+                    f["id"],
+                    f["page"],
+                    f["claim"],
+                    f["status"],
+                    f["who"],
+                    f["when"],
+                    f.get("quotes", ()),
+                    f.get("sources", ()),
+                    f.get("note", ""),
+                    f.get("aliases", ()),
+                    line,
+                )
+            )
     return claims, names, check.problems

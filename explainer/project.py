@@ -154,7 +154,9 @@ def load_project(settings: Settings, today: dt.date | None = None) -> Project:
         problems += found
     claims: list[Claim] = []
     if sources and not read_problems:
-        claims, ids, found = validate_claims(claim_data, settings.claims, article, pages, sources, today)
+        claims, ids, found = validate_claims(
+            claim_data, settings.claims, article, pages, sources, today
+        )
         problems += found
         if ids:  # with no claim named at all, every marker would be reported as unknown
             problems += check_pages(pages, claims, ids, settings.docs_dir, settings.claims)

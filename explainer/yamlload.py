@@ -19,18 +19,28 @@ MAX_DEPTH = 50
 # PyYAML's wording (regex) → what it means for an editor; first match wins.
 _PLAIN = (
     (r"found character '\\t'", "a tab character; indent with spaces only"),
-    (r"found character '(.)' that cannot start",
-     r"a value cannot start with '\1'; put it in quotes"),
-    (r"mapping values are not allowed",
-     "unexpected ': '; quote a value that contains ': ', or check the indentation"),
-    (r"but found '<scalar>'",
-     "unexpected text after a value; look for a missing or extra quote here or on the line above"),
-    (r"but found '(<block [a-z ]+>|-)'",
-     "bad indentation; line this up with the other keys of its entry (spaces only)"),
+    (
+        r"found character '(.)' that cannot start",
+        r"a value cannot start with '\1'; put it in quotes",
+    ),
+    (
+        r"mapping values are not allowed",
+        "unexpected ': '; quote a value that contains ': ', or check the indentation",
+    ),
+    (
+        r"but found '<scalar>'",
+        "unexpected text after a value; look for a missing or extra quote here or just above",
+    ),
+    (
+        r"but found '(<block [a-z ]+>|-)'",
+        "bad indentation; line this up with the other keys of its entry (spaces only)",
+    ),
     (r"quoted scalar found unexpected end", "a quoted value opens here and is never closed"),
     (r"flow (sequence|mapping) expected", "a '[' list or '{' mapping opens here and is not closed"),
-    (r"constructor for the tag 'tag:yaml.org,2002:([^']*)'",
-     r"tags such as '!!\1' are not allowed"),
+    (
+        r"constructor for the tag 'tag:yaml.org,2002:([^']*)'",
+        r"tags such as '!!\1' are not allowed",
+    ),
     (r"constructor for the tag '([^']*)'", r"tags such as '\1' are not allowed"),
     (r"single document", "only one document is allowed; remove the '---' line"),
 )
@@ -57,8 +67,10 @@ _Loader.yaml_implicit_resolvers = {
 
 def _compose_alias(loader: _Loader, anchor: object, event: yaml.AliasEvent) -> None:
     # Aliases are never needed in our files and are how "billion laughs" bombs are built.
-    raise YamlError(event.start_mark.line + 1, "YAML aliases ('*name') are not allowed; "
-                    "put a value that starts with '*' in quotes")
+    raise YamlError(
+        event.start_mark.line + 1,
+        "YAML aliases ('*name') are not allowed; put a value that starts with '*' in quotes",
+    )
 
 
 def _compose_node(self: _Loader, parent: object, index: object) -> yaml.Node:
@@ -111,7 +123,9 @@ def decode(raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise YamlError(line, f"not valid UTF-8 (byte 0x{raw[err.start]:02x}); save as UTF-8") from None
+        raise YamlError(
+            line, f"not valid UTF-8 (byte 0x{raw[err.start]:02x}); save as UTF-8"
+        ) from None
 
 
 def _explain(err: yaml.MarkedYAMLError) -> str:

@@ -41,8 +41,9 @@ def test_the_real_project_is_valid_within_a_second_of_cpu():
     assert (result.returncode, result.stderr) == (0, "")
     summary, coverage = result.stdout.splitlines()[:2]
     assert re.fullmatch(r"\d+ claims on \d+ pages, \d+ sources: valid", summary)
-    assert re.fullmatch(r"article coverage: \d+/\d+ substantive sentences quoted by a claim",
-                        coverage)
+    assert re.fullmatch(
+        r"article coverage: \d+/\d+ substantive sentences quoted by a claim", coverage
+    )
     assert cpu < 1.0, f"the check used {cpu:.2f} s of CPU"
 
 
@@ -69,7 +70,7 @@ def break_readme_claim(project: Path) -> None:
 def readme_example() -> str:
     """The first ```text block of the README's section on refused edits."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### When the build refuses an edit"):]
+    section = readme[readme.index("### When the build refuses an edit") :]
     return re.search(r"```text\n(.*?)```", section, re.DOTALL).group(1)
 
 
@@ -78,9 +79,11 @@ def test_every_problem_at_once_exactly_as_the_readme_shows(project):
     result = run_check(project)
     assert result.returncode == 1 and result.stdout == ""
     assert len(problem_lines(result.stderr)) == 3
+
     # Line numbers move as claims are added above; the messages must not.
     def unnumbered(text: str) -> str:
         return re.sub(r"(?m)^(\S+?):\d+:", r"\1:N:", text)
+
     assert unnumbered(result.stderr) == unnumbered(readme_example())
 
 
@@ -101,8 +104,12 @@ def test_a_missing_or_broken_mkdocs_yml_is_one_line_not_a_traceback(tmp_path):
 
 
 def test_a_closed_pipe_is_no_traceback():
-    process = subprocess.Popen([sys.executable, "-m", "explainer.check"], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "explainer.check"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     process.stdout.close()  # like `… | head -0`: the reader is gone before the first line
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 1
@@ -114,11 +121,22 @@ def test_the_pre_commit_hook_runs_the_check_on_data_changes():
     [hook] = [h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"]]
     assert (hook["id"], hook["language"]) == ("explainer-check", "system")
     assert hook["pass_filenames"] is False
-    for path in ("data/claims.yml", "data/sources.yml", "docs/index.md", "mkdocs.yml",
-                 "seeds/000_2cbf70e41ac90a36.txt"):
+    for path in (
+        "data/claims.yml",
+        "data/sources.yml",
+        "docs/index.md",
+        "mkdocs.yml",
+        "seeds/000_2cbf70e41ac90a36.txt",
+    ):
         assert re.search(hook["files"], path), path
     assert not re.search(hook["files"], "README.md")
-    result = subprocess.run(shlex.split(hook["entry"]), cwd=ROOT, capture_output=True, text=True,
-                            timeout=60, check=False)
+    result = subprocess.run(
+        shlex.split(hook["entry"]),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].endswith("sources: valid")

@@ -20,13 +20,12 @@ from explainer.article import parse_article
 from explainer.claims import (
     CLAIM_KEYS,
     CONFIDENCES,
-    DATE_PATTERN,
-    ID_PATTERN,
     SOURCE_KEYS,
     STATUSES,
     validate_claims,
     validate_sources,
 )
+from explainer.values import DATE_PATTERN, ID_PATTERN
 from explainer.yamlload import KEY_LINES, LINE_KEY, load_yaml
 from tests.conftest import ROOT
 
@@ -34,8 +33,10 @@ TODAY = dt.date.today()
 ARTICLE = parse_article((ROOT / "seeds/000_2cbf70e41ac90a36.txt").read_text(encoding="utf-8"))
 PAGES = {p.stem for p in (ROOT / "docs").glob("*.md")}
 SOURCES, _ = validate_sources(load_yaml((ROOT / "data/sources.yml").read_bytes()), "s", TODAY)
-SCHEMAS = {name: json.loads((ROOT / f"schema/{name}.schema.json").read_text(encoding="utf-8"))
-           for name in ("claims", "sources")}
+SCHEMAS = {
+    name: json.loads((ROOT / f"schema/{name}.schema.json").read_text(encoding="utf-8"))
+    for name in ("claims", "sources")
+}
 
 CLAIM = {  # one valid claim; fixtures replace, add (key: value) or delete (key: None) fields
     "id": "anticor-referral-pnf-test",
@@ -108,8 +109,9 @@ CLAIM_SHAPES = {  # rejected by both
 }
 CLAIM_VALIDATOR_ONLY = {  # the schema cannot know these
     "quote not in the article": {"quotes": '["Anticor sued Microsoft"]'},
-    "quote matching only if case is ignored":
-        {"quotes": '["Seized the National Financial Prosecutor’s Office (PNF)"]'},
+    "quote matching only if case is ignored": {
+        "quotes": '["Seized the National Financial Prosecutor’s Office (PNF)"]'
+    },
     "unknown source id": {"sources": "[article-fr, no-such-source]"},
     "unknown page": {"page": "no-such-page"},
     "impossible date": {"when": '"2021-02-30"'},
@@ -120,8 +122,10 @@ CLAIM_ACCEPTED = {
     "a year only": {"when": '"2021"'},
     "a full date, unquoted": {"when": "2021-03-01"},
     "with a note and aliases": {"note": '"A caveat."', "aliases": "[old-anticor-id]"},
-    "confirmed by an outside source":
-        {"status": "confirmed", "sources": "[article-fr, siecle-digital-anticor-2021-04]"},
+    "confirmed by an outside source": {
+        "status": "confirmed",
+        "sources": "[article-fr, siecle-digital-anticor-2021-04]",
+    },
 }
 SOURCE_SHAPES = {
     "javascript: URL": {"url": '"javascript:alert(1)"'},
@@ -163,8 +167,20 @@ def test_the_schemas_use_the_validators_keys_lists_and_patterns():
     defs = SCHEMAS["claims"]["$defs"]
     for pattern, schema_pattern, samples in (
         (ID_PATTERN, defs["id"]["pattern"], ["a", "a-b2", "a--b", "-a", "A", "a_b", "é", "a-"]),
-        (DATE_PATTERN, defs["date"]["pattern"], ["2021", "2021-03", "2021-03-01", "21-03", "2021-3",
-                                                  "٢٠٢١", "2021-03-01T00", "2021/03"]),
+        (
+            DATE_PATTERN,
+            defs["date"]["pattern"],
+            [
+                "2021",
+                "2021-03",
+                "2021-03-01",
+                "21-03",
+                "2021-3",
+                "٢٠٢١",
+                "2021-03-01T00",
+                "2021/03",
+            ],
+        ),
     ):
         for sample in samples:
             matches = bool(re.search(schema_pattern, sample))

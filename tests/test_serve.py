@@ -37,7 +37,12 @@ class Server:
         with log.open("wb") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{self.port}"],
-                cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                cwd=project,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def page(self, path: str = "") -> str:
         """GET a page; a server stuck on a failed rebuild would time out here."""
@@ -112,8 +117,10 @@ def test_claims_edit_refused_edit_and_fix_without_restart(server, project):
 
     edit(claims, STATUS, "    status: alledged", atomic=True)
     line = claims.read_text(encoding="utf-8").splitlines().index("    status: alledged") + 1
-    problem = (f"data/claims.yml:{line}: claim 'anticor-referral-pnf': unknown status 'alledged'"
-               " (did you mean 'alleged'?)")
+    problem = (
+        f"data/claims.yml:{line}: claim 'anticor-referral-pnf': unknown status 'alledged'"
+        " (did you mean 'alleged'?)"
+    )
     server.wait_for("the problem in the server's output", lambda: problem in server.log())
     # Stock MkDocs 1.6 would hold this request until the edit is fixed (page() times out).
     assert "EDIT-ONE" in server.page(), "the last good page is no longer served"
@@ -127,21 +134,27 @@ def test_claims_edit_refused_edit_and_fix_without_restart(server, project):
 
 
 def test_sources_and_article_edits_rebuild(server, project):
-    edit(project / "data/sources.yml",
-         re.compile(r'(?m)(^  - id: siecle-digital-anticor-2021-04\n    title: )".*"$'),
-         r'\1"EDITED-SOURCE-TITLE"')
+    edit(
+        project / "data/sources.yml",
+        re.compile(r'(?m)(^  - id: siecle-digital-anticor-2021-04\n    title: )".*"$'),
+        r'\1"EDITED-SOURCE-TITLE"',
+    )
     server.wait_for("the edited source title", lambda: "EDITED-SOURCE-TITLE" in server.page())
 
     article = project / "seeds/000_2cbf70e41ac90a36.txt"
     edit(article, "specializing in the fight", "specialising in the fight")
-    missing = re.compile(r"claim 'anticor-referral-pnf': quote not found verbatim in the article: "
-                         r"'specializing in the fight")
+    missing = re.compile(
+        r"claim 'anticor-referral-pnf': quote not found verbatim in the article: "
+        r"'specializing in the fight"
+    )
     server.wait_for("the quote no longer found", lambda: missing.search(server.log()))
     assert "EDITED-SOURCE-TITLE" in server.page()
     assert STILL_SERVING in server.log()
 
     edit(article, "specialising in the fight", "specializing in the fight")
     log = server.log
-    server.wait_for("a good build after the article's fix",
-                    lambda: log().rfind("Documentation built") > log().rfind(STILL_SERVING))
+    server.wait_for(
+        "a good build after the article's fix",
+        lambda: log().rfind("Documentation built") > log().rfind(STILL_SERVING),
+    )
     assert "Traceback" not in server.log()
