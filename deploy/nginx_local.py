@@ -89,23 +89,28 @@ def start(site: Path, work: Path, port: int | None = None) -> tuple[subprocess.P
         "daemon off;",
     ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_until_answering(process, port, work)
+    except BaseException:  # Ctrl-C or a failed start: never leave an nginx behind
+        stop(process)
+        raise
+    return process, f"http://127.0.0.1:{port}/"
+
+
+def wait_until_answering(process: subprocess.Popen, port: int, work: Path) -> None:
+    """Return once nginx accepts connections on `port`; raise if it exits or takes over 10 s."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            log = (
-                (work / "error.log").read_text(errors="replace")
-                if (work / "error.log").exists()
-                else ""
-            )
-            raise RuntimeError(
-                f"nginx exited ({process.returncode}): {process.stderr.read().decode()}{log}"
-            )
+            log_file = work / "error.log"
+            log = log_file.read_text(errors="replace") if log_file.exists() else ""
+            stderr = process.stderr.read().decode(errors="replace")
+            raise RuntimeError(f"nginx exited ({process.returncode}): {stderr}{log}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process, f"http://127.0.0.1:{port}/"
+            return
         except OSError:
             time.sleep(0.05)
-    process.kill()
     raise RuntimeError(f"nginx did not answer on 127.0.0.1:{port} within 10 s")
 
 
@@ -127,10 +132,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hdh-nginx-") as work:
         process, url = start(args.site, Path(work), args.port)
-        print(f"nginx serving {args.site} at {url} (Ctrl-C stops it)")
         try:
+            print(f"nginx serving {args.site} at {url} (Ctrl-C stops it)", flush=True)
             process.wait()
         except KeyboardInterrupt:
+            pass
+        finally:
             stop(process)
 
 

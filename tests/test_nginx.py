@@ -190,3 +190,17 @@ def test_sync_csp_checks_and_rewrites_only_the_header_line(built_site: Path, tmp
     assert result.returncode == 1 and "CSP header is stale" in result.stderr
     assert run_sync(str(built_site), str(stale)).returncode == 0
     assert stale.read_text() == CONF.read_text()
+
+
+def test_an_interrupted_start_leaves_no_nginx_behind(built_site: Path, tmp_path: Path):
+    nginx_local = load_nginx_local()
+    started = []
+
+    def interrupted(process, port, work):
+        started.append(process)
+        raise KeyboardInterrupt  # Ctrl-C while waiting for nginx to answer
+
+    nginx_local.wait_until_answering = interrupted  # a private copy of the module: no monkeypatch
+    with pytest.raises(KeyboardInterrupt):
+        nginx_local.start(built_site, tmp_path)
+    assert started and started[0].poll() is not None
