@@ -30,6 +30,7 @@
     clearTimeout(timer);
     timer = setTimeout(function () {
       status.classList.remove("linkctl-status--shown");
+      status.textContent = "";  // so a reader never finds a stale message, and a repeat is spoken
     }, 5000);
   }
 
