@@ -105,22 +105,18 @@ def test_copy_link_copies_the_absolute_url_and_announces_it(page, site_url: str)
 def test_link_controls_are_visible_without_hover_and_big_enough(page, site_url: str):
     page.goto(f"{site_url}tender/")
     page.mouse.move(0, 0)
-    controls = page.locator(
-        ".md-content h2 .headerlink, .md-content h3 .headerlink, "
-        ".md-content .linkctl__copy, "
-        ".md-content .linkctl__link, .md-content .linkctl__share"
-    )
-    count = controls.count()
+    controls = page.evaluate("""() => [...document.querySelectorAll(
+        ".md-content h2 .headerlink, .md-content h3 .headerlink, .md-content .linkctl__copy, " +
+        ".md-content .linkctl__link, .md-content .linkctl__share")].map(e => {
+            const box = e.getBoundingClientRect();
+            return [e.className, box.width, box.height, getComputedStyle(e).opacity,
+                    e.checkVisibility({visibilityProperty: true})];
+        })""")
     headings = page.locator(".md-content h2[id], .md-content h3[id]").count()
     claims = page.locator(".factbox__claim").count()
-    assert count == 2 * headings + 3 * claims > 0
-    for index in range(count):
-        control = controls.nth(index)
-        control.scroll_into_view_if_needed()
-        box = control.bounding_box()
-        assert box["width"] >= 24 and box["height"] >= 24, (index, box)
-        assert control.evaluate("e => getComputedStyle(e).opacity") == "1"
-        assert control.is_visible()
+    assert len(controls) == 2 * headings + 3 * claims > 0
+    for name, width, height, opacity, visible in controls:
+        assert width >= 24 and height >= 24 and opacity == "1" and visible, (name, width, height)
 
 
 def test_keyboard_reaches_and_operates_copy_link(page, site_url: str):
