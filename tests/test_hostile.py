@@ -7,9 +7,13 @@ byte for byte as it was. Markup in the data must instead build and stay inert te
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -49,18 +53,51 @@ def test_there_are_at_least_25_distinct_fixtures():
     assert all(s.about.strip() for s in SPECS)
 
 
-@pytest.mark.parametrize("spec", BROKEN, ids=lambda s: s.name)
-def test_broken_input_fails_with_one_message_and_keeps_the_site(spec, baseline, tmp_path):
-    project = fresh_copy(baseline, tmp_path)
+@dataclass(frozen=True)
+class Outcome:
+    """What one broken fixture did: the message it must give, both runs, the site before/after."""
+
+    want: str
+    check: subprocess.CompletedProcess
+    build: subprocess.CompletedProcess
+    site_before: dict
+    site_after: dict
+
+
+def run_broken(spec, baseline: Path, dest: Path) -> Outcome:
+    project = fresh_copy(baseline, dest)
     site_before = tree_state(project / "site")
     want = expected(spec, project, apply(spec, project))
     check = run_check(project)
     build = run_build(project, project / "site")
-    assert_no_traceback(check, build)
-    assert (check.returncode, problem_lines(check.stderr)) == (1, [want])
-    assert build.returncode != 0
-    assert problem_lines(build.stdout + build.stderr) == [want]
-    assert tree_state(project / "site") == site_before
+    return Outcome(want, check, build, site_before, tree_state(project / "site"))
+
+
+@pytest.fixture(scope="session")
+def broken_runs(baseline, tmp_path_factory, request) -> dict[str, Future]:
+    """Run the selected broken fixtures, one subprocess per CPU at a time: name → Outcome."""
+    root = tmp_path_factory.mktemp("broken")
+    selected = {
+        item.callspec.params["spec"].name
+        for item in request.session.items
+        if item.originalname == "test_broken_input_fails_with_one_message_and_keeps_the_site"
+    }
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return {
+            s.name: pool.submit(run_broken, s, baseline, root / s.name)
+            for s in BROKEN
+            if s.name in selected
+        }
+
+
+@pytest.mark.parametrize("spec", BROKEN, ids=lambda s: s.name)
+def test_broken_input_fails_with_one_message_and_keeps_the_site(spec, broken_runs):
+    run = broken_runs[spec.name].result()
+    assert_no_traceback(run.check, run.build)
+    assert (run.check.returncode, problem_lines(run.check.stderr)) == (1, [run.want])
+    assert run.build.returncode != 0
+    assert problem_lines(run.build.stdout + run.build.stderr) == [run.want]
+    assert run.site_after == run.site_before
 
 
 @pytest.mark.parametrize("spec", ACCEPTED, ids=lambda s: s.name)
