@@ -223,6 +223,12 @@ def weigh_site(browser, site: Path, work: Path) -> dict[str, dict]:
 # --- Lighthouse ----------------------------------------------------------------------------------
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+METRICS = (
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "total-blocking-time",
+    "cumulative-layout-shift",
+)
 
 
 def lighthouse(url: str, out: Path) -> dict[str, int]:
@@ -253,7 +259,8 @@ def lighthouse(url: str, out: Path) -> dict[str, int]:
         and (report["audits"][a["id"]]["score"] or 0) < 1
         and report["audits"][a["id"]]["scoreDisplayMode"] == "binary"
     ]
-    return {**scores, "failed": failed}
+    metrics = {m: report["audits"][m]["displayValue"].replace("\xa0", " ") for m in METRICS}
+    return {**scores, **metrics, "failed": failed}
 
 
 def lighthouse_site(site: Path, paths: list[str], work: Path) -> dict[str, dict]:
@@ -337,15 +344,11 @@ def weight_table(real: dict[str, dict], plain: dict[str, dict]) -> list[str]:
 
 
 def lighthouse_table(scores: dict[str, dict]) -> list[str]:
-    rows = [
-        "| page | performance | accessibility | best practices | SEO | failed audits |",
-        "|---|---:|---:|---:|---:|---|",
-    ]
+    head = "| page | performance | accessibility | best practices | SEO | FCP | LCP | TBT | CLS |"
+    rows = [head + " failed audits |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for path, s in scores.items():
-        rows.append(
-            f"| /{path} | {' | '.join(str(s[c]) for c in CATEGORIES)} | "
-            f"{', '.join(s['failed']) or '–'} |"
-        )
+        figures = " | ".join(str(s[k]) for k in (*CATEGORIES, *METRICS))
+        rows.append(f"| /{path} | {figures} | {', '.join(s['failed']) or '–'} |")
     return rows
 
 
