@@ -44,8 +44,17 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
+def settle(page, timeout_ms: int = 3000) -> None:
+    """Wait until no CSS transition or animation runs: colours mid-fade are not the real ones."""
+    for _ in range(timeout_ms // 50):
+        if page.evaluate("() => document.getAnimations().every(a => a.playState !== 'running')"):
+            return
+        page.wait_for_timeout(50)
+
+
 def axe_violations(page, axe_source: str) -> list[str]:
     """Inject axe into the page (through the DevTools protocol, so no CSP applies) and run it."""
+    settle(page)
     page.evaluate(axe_source)
     return page.evaluate(RUN_AXE, TAGS)
 

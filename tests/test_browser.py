@@ -50,8 +50,14 @@ class Recorder:
     def watch(self, page) -> None:
         page.on("console", lambda m: m.type == "error" and self.add(f"console error: {m.text}"))
         page.on("pageerror", lambda e: self.add(f"script error: {e}"))
-        page.on("requestfailed", lambda r: self.add(f"failed request: {r.url} ({r.failure})"))
+        page.on("requestfailed", self.failed)
         page.on("response", lambda r: r.status >= 400 and self.add(f"HTTP {r.status}: {r.url}"))
+
+    def failed(self, request) -> None:
+        # ERR_ABORTED is a request cut short by the next navigation (or by route() above, which
+        # records it itself), not a failure of the site.
+        if request.failure != "net::ERR_ABORTED":
+            self.add(f"failed request: {request.url} ({request.failure})")
 
     def add(self, line: str) -> None:
         self.problems.append(f"/{self.path}: {line}")
