@@ -100,6 +100,11 @@ def without_claims(config: dict) -> None:
     config["hooks"] = [h for h in config.get("hooks", []) if h not in CLAIM_HOOKS]
 
 
+def without_share_pages(config: dict) -> None:
+    """Keep the claims layer but not its per-claim share pages (explainer/hook_share.py)."""
+    config["hooks"] = [h for h in config.get("hooks", []) if h != "explainer/hook_share.py"]
+
+
 def plain_material(config: dict) -> None:
     """Material's defaults: same pages and nav, no overrides, CSS, JS, extensions or hooks."""
     keep = ("site_name", "site_url", "docs_dir", "nav")
@@ -148,6 +153,8 @@ def make_variant(work: Path, name: str, scale: int = 1) -> Path:
     if name in ("no-claims", "plain"):
         strip_markers(project)
         edit_config(project, without_claims if name == "no-claims" else plain_material)
+    if name == "no-share-pages":
+        edit_config(project, without_share_pages)
     if scale > 1:
         scale_claims(project, scale)
     return project
@@ -382,6 +389,7 @@ def main() -> None:
         variants = {
             "real": make_variant(work, "real"),
             "no-claims": make_variant(work, "no-claims"),
+            "real without share pages": make_variant(work, "no-share-pages"),
             "plain": make_variant(work, "plain"),
         }
         variants |= {f"real, {n}x claims": make_variant(work, f"x{n}", n) for n in args.scales}
