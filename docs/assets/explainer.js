@@ -142,7 +142,47 @@
     location.href = form.getAttribute("action") + (query ? "?q=" + encodeURIComponent(query) : "");
   }
 
+  // Material opens its phone drawer with a <label>, which the keyboard cannot reach, and
+  // leaves the closed drawer's links in the Tab order off screen: add a real button, and make
+  // the closed drawer inert.
+  function initDrawer() {
+    var toggle = document.getElementById("__drawer");
+    var label = document.querySelector(".md-header__button[for='__drawer']");
+    var drawer = document.querySelector(".md-sidebar--primary");
+    if (!toggle || !label || !drawer) {
+      return;
+    }
+    var narrow = window.matchMedia("(max-width: 76.234375em)");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "drawer-button";
+    button.textContent = "Navigation menu";
+    button.setAttribute("aria-controls", "__drawer");
+    label.parentNode.insertBefore(button, label);
+    function sync() {
+      drawer.inert = narrow.matches && !toggle.checked;
+      button.setAttribute("aria-expanded", String(toggle.checked));
+    }
+    button.addEventListener("click", function () {
+      toggle.click();
+      var first = toggle.checked && drawer.querySelector("a[href], label[tabindex]");
+      if (first) {
+        first.focus();
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.checked && narrow.matches) {
+        toggle.click();
+        button.focus();
+      }
+    });
+    toggle.addEventListener("change", sync);
+    narrow.addEventListener("change", sync);
+    sync();
+  }
+
   function init() {
+    initDrawer();
     var content = document.querySelector(".md-content") || document.body;
     var base = siteBase();
     status = document.createElement("div");
