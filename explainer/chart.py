@@ -11,10 +11,10 @@ import calendar
 from html import escape
 
 from .claims import ARTICLE_SOURCES, Claim
+from .markers import PROMISE_CLAIM
 from .project import Project
 from .render import format_when
 
-PROMISE_CLAIM = "veran-new-solution-timeframe"  # the letter whose deadline the chart draws
 PROMISE_MONTHS = (12, 18, 24)  # "as far as possible" 12 to 18 months; two years at most
 FIRST_YEAR, LAST_YEAR = 2019, 2026
 WIDTH, LEFT, RIGHT, LEVEL, ROW_GAP = 1000, 20, 980, 15, 48

@@ -281,3 +281,12 @@ def test_article_has_25_substantive_sentences_and_coverage_counts_overlaps():
     assert "Microsoft Azure computing." not in uncovered
     kinds = [p.kind for p in ARTICLE.paragraphs]
     assert (kinds.count("title"), kinds.count("head"), kinds.count("furniture")) == (1, 4, 3)
+
+
+def test_a_timeline_without_the_promise_claim_is_a_problem_not_a_crash():
+    claims, ids, _ = validate_claims(load_yaml(GOOD.encode()), "c", ARTICLE, PAGES, SOURCES, TODAY)
+    pages = {"index": "# Home\n\n<!-- timeline -->\n", "competition": "<!-- factbox competition -->", "tender": ""}
+    assert [str(p) for p in check_pages(pages, claims, ids, "docs")] == [
+        "docs/index.md:3: marker 'timeline': needs the claim 'veran-new-solution-timeframe' "
+        "(its promised deadline is drawn)"
+    ]
