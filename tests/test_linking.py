@@ -28,6 +28,7 @@ from explainer.render import format_when
 from explainer.yamlload import load_yaml
 
 from .conftest import ROOT, run_build
+from .test_validation import SOURCES_YAML as SOURCES
 
 SITE_URL = "https://hdh-explainer.example.org/"
 HEADING = re.compile(r"^(#{2,3})(?!#)\s+(.*?)\s*$")
@@ -387,20 +388,6 @@ def test_404_page_offers_search_and_every_page(built_site: Path):
 
 # --- The pure helpers (explainer/share.py) ----------------------------------------------------
 
-SOURCES = b"""sources:
-  - id: article-en
-    title: "The article"
-    publisher: "geeky.news"
-    date: null
-    url: "https://geeky.news/a"
-    confidence: high
-  - id: outside
-    title: "Outside"
-    publisher: "Pub"
-    date: "2021-04-14"
-    url: "https://example.org/x"
-    confidence: medium
-"""
 HOSTILE = """\
 claims:
   - id: new-id
