@@ -35,8 +35,7 @@ def settings_from_file(config_file: Path) -> Settings:
     for entry in (config.get("markdown_extensions") if isinstance(config, dict) else None) or []:
         if isinstance(entry, dict) and EXTENSION in entry:
             options = entry[EXTENSION] or {}
-    names = ("claims", "sources", "article", "docs_dir", "source_page")
-    return Settings(config_file.resolve().parent, **{n: options[n] for n in names if n in options})
+    return Settings.from_options(config_file.resolve().parent, options)
 
 
 def report(project: Project) -> tuple[float, str]:

@@ -29,8 +29,7 @@ def settings_from(config: MkDocsConfig) -> Settings:
     base = Path(config.config_file_path).parent
     # The extension resolves paths against base_dir; under MkDocs that is mkdocs.yml's folder.
     options["base_dir"] = str(base)
-    names = ("claims", "sources", "article", "docs_dir", "source_page")
-    return Settings(base, **{n: options[n] for n in names if n in options})
+    return Settings.from_options(base, options)
 
 
 def on_config(config: MkDocsConfig) -> None:

@@ -33,6 +33,15 @@ class Settings:
     def path(self, name: str) -> Path:
         return self.base_dir / getattr(self, name)
 
+    @classmethod
+    def from_options(cls, base_dir: Path, options: dict) -> Settings:
+        """Build settings from the extension's mkdocs.yml options, ignoring unrelated ones.
+
+        (Path("."), {"claims": "c.yml", "base_dir": "x"}) => Settings(Path("."), claims="c.yml")
+        """
+        names = ("claims", "sources", "article", "docs_dir", "source_page")
+        return cls(base_dir, **{n: options[n] for n in names if n in options})
+
 
 @dataclass(frozen=True)
 class Project:
