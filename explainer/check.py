@@ -15,10 +15,9 @@ from pathlib import Path
 import yaml
 
 from .article import coverage
+from .model import EXTENSION, Project, Settings
 from .problems import ClaimsError
-from .project import Project, Settings, load_project
-
-EXTENSION = "explainer.mdext"
+from .project import load_project
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -28,9 +27,15 @@ class _ConfigLoader(yaml.SafeLoader):
 _ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+def load_config(config_file: Path) -> dict:
+    """Read mkdocs.yml as plain data (MkDocs-specific tags become None)."""
+    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    return config if isinstance(config, dict) else {}
+
+
 def settings_from_file(config_file: Path) -> Settings:
     """Read the extension's options from mkdocs.yml, as the MkDocs hook does."""
-    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    config = load_config(config_file)
     options = {}
     for entry in (config.get("markdown_extensions") if isinstance(config, dict) else None) or []:
         if isinstance(entry, dict) and EXTENSION in entry:

@@ -13,7 +13,8 @@ from difflib import get_close_matches
 
 from .article import Article
 from .problems import Problem
-from .values import ID_PATTERN, check_date, check_text, check_url, hint, quote_problem
+from .standalone import leaning_problem
+from .values import ID_PATTERN, check_date, check_day, check_text, check_url, hint, quote_problem
 from .yamlload import KEY_LINES, LINE_KEY, LineList
 
 STATUSES = ("reported", "alleged", "statement", "confirmed", "disputed")
@@ -40,7 +41,13 @@ CLAIM_KEYS = {
     "sources": False,
     "note": False,
     "aliases": False,
+    "label": False,
+    "updated": False,
+    "corrections": False,
 }
+CORRECTION_KEYS = {"date": True, "note": True}
+STANDALONE_CHECK = False  # TEMP until data fixed
+LABEL_LIMIT = 40  # characters: the label is drawn on the timeline chart
 CONFIDENCES = ("high", "medium")
 LIST_KEYS = ("quotes", "sources", "aliases")
 
@@ -71,6 +78,17 @@ class Claim:
     note: str
     aliases: tuple[str, ...]
     line: int
+    label: str = ""  # short words for the timeline chart; "" = not labelled there
+    updated: str = ""  # YYYY-MM-DD the claim last changed
+    corrections: tuple[Correction, ...] = ()
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A dated note for readers saying what changed in a claim's substance, and why."""
+
+    date: str
+    note: str
 
 
 class _Checker:
@@ -104,8 +122,11 @@ class _Checker:
             self.add(data[LINE_KEY], self.path, f"the '{top_key}' list is empty")
         return good
 
-    def fields(self, entry: dict, keys: dict, subject: str) -> dict:
-        """Check keys and that values are non-empty strings or lists of them."""
+    def fields(self, entry: dict, keys: dict, subject: str, nested: tuple = ()) -> dict:
+        """Check keys and that values are non-empty strings or lists of them.
+
+        Keys in `nested` (lists of mappings) are known but left to the caller to check.
+        """
         out, meant = {}, set()
         for key in sorted(set(entry) - set(keys) - {LINE_KEY, KEY_LINES}, key=str):
             meant.update(get_close_matches(str(key), list(keys), n=1, cutoff=0.6))
@@ -113,6 +134,8 @@ class _Checker:
                 self.line_of(entry, key), subject, f"unknown key '{key}'{hint(str(key), keys)}"
             )
         for key, required in keys.items():
+            if key in nested:
+                continue
             value, line = entry.get(key), self.line_of(entry, key)
             if value is None:
                 # A misspelt key is reported once, as unknown, not again as missing.
@@ -224,6 +247,12 @@ def _claim_problems(f: dict, article: Article, pages, sources, today: dt.date):
             None,
             "status 'confirmed' needs at least one outside source (not the article)",
         )
+    if STANDALONE_CHECK and "claim" in f and (problem := leaning_problem(f["claim"])):
+        yield "claim", None, problem
+    if "label" in f and len(f["label"]) > LABEL_LIMIT:
+        yield "label", None, f"label is {len(f['label'])} characters; at most {LABEL_LIMIT} fit the chart"
+    if "updated" in f and (problem := check_day(f["updated"], today)):
+        yield "updated", None, problem
     if f.get("status") == "disputed" and not f.get("note"):
         yield "status", None, "status 'disputed' needs a 'note' saying what is disputed"
 
@@ -235,6 +264,28 @@ def _line(entry: dict, key: str, index: int | None) -> int:
     return _Checker.line_of(entry, key)
 
 
+def _corrections(check: _Checker, entry: dict, updated: str | None, subject: str, today: dt.date):
+    """Validate a claim's `corrections:` list; return the Correction records (none if any is bad)."""
+    data, line = entry.get("corrections"), _Checker.line_of(entry, "corrections")
+    if "corrections" not in entry:
+        return ()
+    if not isinstance(data, list) or not data or not all(isinstance(d, dict) for d in data):
+        check.add(line, subject, "'corrections' must be a list of entries with 'date' and 'note'")
+        return ()
+    found, count = [], len(check.problems)
+    for item in data:
+        f = check.fields(item, CORRECTION_KEYS, f"{subject} correction")
+        at = item[LINE_KEY]
+        if "date" in f and (problem := check_day(f["date"], today)):
+            check.add(_Checker.line_of(item, "date"), subject, f"correction {problem}")
+        elif "date" in f and updated and f["date"] > updated:
+            check.add(_Checker.line_of(entry, "updated"), subject,
+                      f"updated '{updated}' is earlier than its correction of {f['date']} (line {at})")
+        if "date" in f and "note" in f:
+            found.append(Correction(f["date"], f["note"]))
+    return tuple(found) if len(check.problems) == count else ()
+
+
 def validate_claims(data: object, path: str, article: Article, pages, sources, today: dt.date):
     """Build the claims in file order; return (valid claims, every id named, problems)."""
     check, claims, seen, names = _Checker(path), [], {}, set()
@@ -242,9 +293,10 @@ def validate_claims(data: object, path: str, article: Article, pages, sources, t
         line = entry[LINE_KEY]
         subject = f"claim '{entry.get('id')}'" if isinstance(entry.get("id"), str) else "claim"
         names.update([entry["id"]] if isinstance(entry.get("id"), str) else [])
-        f = check.fields(entry, CLAIM_KEYS, subject)
+        f = check.fields(entry, CLAIM_KEYS, subject, nested=("corrections",))
         for key, index, problem in _claim_problems(f, article, pages, sources, today):
             check.add(_line(entry, key, index), subject, problem)
+        corrections = _corrections(check, entry, f.get("updated"), subject, today)
         for name in (f.get("id"), *f.get("aliases", ())):
             if name in seen:
                 check.add(
@@ -268,6 +320,9 @@ def validate_claims(data: object, path: str, article: Article, pages, sources, t
                     f.get("note", ""),
                     f.get("aliases", ()),
                     line,
+                    f.get("label", ""),
+                    f.get("updated", ""),
+                    corrections,
                 )
             )
     return claims, names, check.problems

@@ -1,14 +1,16 @@
 """Python-Markdown extension: replace claim markers in pages with fact boxes and references.
 
-Portable glue: MkDocs, ProperDocs and Zensical all run it. It validates the whole project
-before converting each page (cached while no file changes), so a bad claims file fails any
-build, hooks or not. Under Zensical (no hooks, no `absolute_links` option) it also makes its
-links page-relative and reports data problems itself: see "Zensical" below.
+Portable glue: MkDocs, ProperDocs and Zensical all run it. It renders from the build's one
+Project, handed over by the engine's adapter; without one (Zensical runs no hooks) it loads and
+validates the data itself, so a bad claims file fails any build, hooks or not. Under Zensical
+(no hooks, no `absolute_links` option) it also makes its links page-relative and reports data
+problems itself: see "Zensical" below.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import posixpath
 import re
 import sys
@@ -23,8 +25,9 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from .markers import COMMENT, VERBS
+from .model import Project, Settings
 from .problems import ClaimsError
-from .project import Project, Settings, load_project
+from .project import load_project
 from .render import render_factbox, render_ref, render_single
 from .sourcepage import render_source_page
 from .timeline import render_timeline
@@ -49,13 +52,10 @@ class MarkerPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         self.ext.page_path = zensical_page_path(self.md)
-        try:
-            self.ext.project = load_project(self.ext.settings())
-        except ClaimsError as err:
-            if self.ext.page_path is None:
-                raise
-            exit_with_problems(err)
         text = "\n".join(lines)
+        if not any(m.group(1) and m.group(1).lower() in VERBS for m in COMMENT.finditer(text)):
+            return lines  # no marker: no data needed
+        self.ext.load()
         boxes = re.findall(r"<!--\s*factbox\s+([a-z0-9-]+)\s*-->", text)
         self.ext.page = boxes[0] if boxes else None
 
@@ -105,7 +105,7 @@ class RefInlineProcessor(InlineProcessor):
         super().__init__(r"⟦ref:([a-z0-9-]+)⟧")
         self.ext = ext
 
-    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's name
+    def handleMatch(self, m, data):
         project = self.ext.project
         claim = project.by_id.get(m.group(1))
         if claim is None:
@@ -116,6 +116,9 @@ class RefInlineProcessor(InlineProcessor):
 class ExplainerExtension(Extension):
     def __init__(self, **kwargs) -> None:
         self.config = {
+            # "" rather than None: Python-Markdown turns a value whose default is None into a bool
+            "project": ["", "The build's validated Project, handed over by the engine adapter"],
+            "project_file": ["", "The same, pickled by the Zensical adapter for its build"],
             "base_dir": ["", "Folder the other paths are relative to; '' = the working directory"],
             "claims": ["data/claims.yml", "The claims file"],
             "sources": ["data/sources.yml", "The sources registry"],
@@ -127,6 +130,27 @@ class ExplainerExtension(Extension):
         self.page: str | None = None
         self.page_path: str | None = None  # docs-relative source path, known under Zensical only
         self.project: Project | None = None
+
+    def load(self) -> None:
+        """Take the project the adapter loaded for this build; without one, load it here.
+
+        MkDocs and ProperDocs hand the build's one Project over (explainer/mkdocs_hooks.py);
+        the Zensical adapter (explainer/zensical_build.py) pickles it for its build. A bare
+        `zensical build` runs no adapter: the data is then loaded for each page that has
+        markers, and a problem ends the build with the same lines.
+        """
+        if self.project is not None:
+            return
+        self.project = self.getConfig("project") or None
+        if self.project is None and self.getConfig("project_file"):
+            self.project = pickle.loads(Path(self.getConfig("project_file")).read_bytes())
+        if self.project is None:
+            try:
+                self.project = load_project(self.settings())
+            except ClaimsError as err:
+                if self.page_path is None:
+                    raise
+                exit_with_problems(err)
 
     def settings(self) -> Settings:
         c = self.getConfigs()
@@ -157,7 +181,7 @@ class ExplainerExtension(Extension):
             raise KeyError(f"unknown claim '{arg}' in a <!-- claim --> marker")
         return render_single(self.project, self.project.by_id[arg])
 
-    def extendMarkdown(self, md) -> None:  # noqa: N802 - Python-Markdown's name
+    def extendMarkdown(self, md) -> None:
         # Data loads when the first page is converted, not here: MkDocs instantiates extensions
         # while validating mkdocs.yml, before its hook can report problems cleanly.
         md.preprocessors.register(MarkerPreprocessor(md, self), "explainer_markers", 25)
@@ -200,5 +224,5 @@ def exit_with_problems(err: ClaimsError) -> NoReturn:
     os._exit(1)
 
 
-def makeExtension(**kwargs) -> ExplainerExtension:  # noqa: N802 - Python-Markdown's entry point
+def makeExtension(**kwargs) -> ExplainerExtension:
     return ExplainerExtension(**kwargs)

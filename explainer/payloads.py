@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from .claims import Claim, Source
-from .project import Project
+from .model import Project
 from .share import SHARE_DIR, SOURCE_ARTICLE, claim_sources
 
 CLAIMS_JSON_VERSION = 1

@@ -1,80 +1,24 @@
 """Read the article, the sources registry, the claims file and the pages; validate them together.
 
-The only module that touches files. Results are reused while no input file changed (keyed on
-each file's size and mtime), so `mkdocs serve` always sees fresh data.
+The only module that reads the inputs. It keeps nothing between calls: a build calls
+`load_project` once and hands the Project on, so `mkdocs serve` sees fresh files on each rebuild.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from .article import Article, parse_article
+import yaml
+
+from .article import parse_article
 from .claims import Claim, Source, validate_claims, validate_sources
 from .markers import check_pages
+from .model import Project, Settings
 from .problems import ClaimsError, Problem
 from .yamlload import MAX_BYTES, YamlError, decode, load_yaml
 
-
-@dataclass(frozen=True)
-class Settings:
-    """Where the inputs are, relative to `base_dir` (the folder holding mkdocs.yml)."""
-
-    base_dir: Path
-    claims: str = "data/claims.yml"
-    sources: str = "data/sources.yml"
-    article: str = "seeds/000_2cbf70e41ac90a36.txt"
-    docs_dir: str = "docs"
-    source_page: str = ""  # docs-relative page showing the article, e.g. "source.md"; "" = none
-
-    def path(self, name: str) -> Path:
-        return self.base_dir / getattr(self, name)
-
-    @classmethod
-    def from_options(cls, base_dir: Path, options: dict) -> Settings:
-        """Build settings from the extension's mkdocs.yml options, ignoring unrelated ones.
-
-        (Path("."), {"claims": "c.yml", "base_dir": "x"}) => Settings(Path("."), claims="c.yml")
-        """
-        names = ("claims", "sources", "article", "docs_dir", "source_page")
-        return cls(base_dir, **{n: options[n] for n in names if n in options})
-
-
-@dataclass(frozen=True)
-class Project:
-    article: Article
-    sources: dict[str, Source]
-    claims: tuple[Claim, ...]
-    settings: Settings
-    by_id: dict[str, Claim] = field(default_factory=dict)
-    _pages: dict[str, tuple[Claim, ...]] = field(init=False, repr=False, compare=False)
-    _numbers: dict[str, int] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        # Indexed once: every fact box, reference and share page asks for these, and a scan of
-        # all claims per question made the build quadratic in the number of claims.
-        pages: dict[str, list[Claim]] = {}
-        for claim in self.claims:
-            pages.setdefault(claim.page, []).append(claim)
-        numbers = {c.claim_id: n for cs in pages.values() for n, c in enumerate(cs, 1)}
-        object.__setattr__(self, "_pages", {page: tuple(cs) for page, cs in pages.items()})
-        object.__setattr__(self, "_numbers", numbers)
-
-    def page_claims(self, page: str) -> list[Claim]:
-        return list(self._pages.get(page, ()))
-
-    def number(self, claim: Claim) -> int:
-        """Return the claim's 1-based position in its page's fact box."""
-        return self._numbers[claim.claim_id]
-
-    def paragraph_of(self, quote: str) -> int:
-        return self.article.paragraph_at(self.article.find(quote)).number
-
-
-_CACHE: dict[tuple, Project] = {}
 _KINDS = {"claims": "claim", "sources": "source"}  # what one entry of each file is called
 
 
@@ -131,25 +75,8 @@ def _read_yaml(settings: Settings, name: str) -> tuple[object, list[Problem]]:
         return None, [Problem(rel, err.line, subject, err.problem)]
 
 
-def _fingerprint(settings: Settings) -> tuple:
-    paths = [settings.path(n) for n in ("claims", "sources", "article")]
-    paths += sorted(settings.path("docs_dir").rglob("*.md"))
-    stats = [(str(p), st.st_size, st.st_mtime_ns) for p in paths if (st := _stat(p))]
-    return (settings, dt.date.today(), tuple(stats))
-
-
-def _stat(path: Path) -> os.stat_result | None:
-    try:
-        return path.stat()
-    except OSError:
-        return None
-
-
 def load_project(settings: Settings, today: dt.date | None = None) -> Project:
     """Load and validate everything; raise ClaimsError listing every problem."""
-    key = _fingerprint(settings)
-    if today is None and key in _CACHE:
-        return _CACHE[key]
     today = today or dt.date.today()
     text, read_problems = _read_text(settings.path("article"), settings.article)
     article = parse_article(text or "")
@@ -172,7 +99,20 @@ def load_project(settings: Settings, today: dt.date | None = None) -> Project:
     problems += read_problems
     if problems:
         raise ClaimsError(problems)
-    project = Project(article, sources, tuple(claims), settings, {c.claim_id: c for c in claims})
-    _CACHE.clear()
-    _CACHE[key] = project
-    return project
+    titles = {name: title for name, text in pages.items() if (title := front_title(text))}
+    by_id = {c.claim_id: c for c in claims}
+    return Project(article, sources, tuple(claims), settings, by_id, titles)
+
+
+def front_title(text: str) -> str:
+    """The `title:` of a page's front matter, or "".
+
+    "---\ntitle: Was there competition?\n---\n# …" => "Was there competition?"
+    """
+    match = re.match(r"---[ \t]*\n(.*?)\n---[ \t]*\n", text, re.DOTALL)
+    try:
+        meta = yaml.safe_load(match.group(1)) if match else None
+    except yaml.YAMLError:
+        return ""
+    title = meta.get("title") if isinstance(meta, dict) else None
+    return str(title) if title else ""

@@ -11,7 +11,7 @@ import datetime as dt
 from html import escape
 
 from .claims import ARTICLE_SOURCES, Claim, Source
-from .project import Project
+from .model import Project
 
 STATUS_LABELS = {
     "reported": "Reported",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from .claims import Claim, Source
-from .project import Project
+from .model import Project
 from .render import STATUS_LABELS, format_when
 
 SOURCE_ARTICLE = "article-en"
@@ -73,17 +73,47 @@ def share_markdown(project: Project, claim: Claim, page_title: str) -> str:
         f"{head}\n"
         f'<h1 class="share__title">Claim {number} on “{context}”</h1>\n\n'
         f"[See this claim in context: “{context}”, claim {number}]"
-        f"(/{claim.page}.md#claim-{claim.claim_id}){{ .md-button .md-button--primary .share__context }}\n\n"
+        f"(../{claim.page}.md#claim-{claim.claim_id}){{ .md-button .md-button--primary .share__context }}\n\n"
         f"<!-- claim {claim.claim_id} -->\n"
     )
 
 
-def alias_redirects(claims: tuple[Claim, ...]) -> dict[str, str]:
-    """Map each alias's old share page to the claim's current one.
+def share_pages(project: Project, titles: dict[str, str]) -> dict[str, str]:
+    """Every claim's share page: docs-relative path => Markdown; `titles` maps page => title."""
+    return {
+        share_uri(c.claim_id): share_markdown(project, c, titles.get(c.page, c.page))
+        for c in project.claims
+    }
 
-    Claim "new" with aliases ("old",) => {"claims/old.md": "claims/new.md"}
+
+# An old share page sends the visitor on, keeping any #fragment (the script) or not (the meta).
+REDIRECT = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Redirecting…</title>
+<link rel="canonical" href="{url}">
+<meta name="robots" content="noindex">
+<script>var a=location.hash;location.replace("{url}"+a)</script>
+<meta http-equiv="refresh" content="0; url={url}">
+</head>
+<body>
+<p>This claim has a new address: <a href="{url}">{url}</a>.</p>
+</body>
+</html>
+"""
+
+
+def alias_pages(claims: tuple[Claim, ...]) -> dict[str, str]:
+    """Each alias's old share page, as a redirect to the claim's current one.
+
+    Claim "new" with aliases ("old",) => {"claims/old/index.html": <redirect to "../new/">}
     """
-    return {share_uri(a): share_uri(c.claim_id) for c in claims for a in c.aliases}
+    return {
+        f"{SHARE_DIR}/{alias}/index.html": REDIRECT.format(url=f"../{escape(c.claim_id)}/")
+        for c in claims
+        for alias in c.aliases
+    }
 
 
 @dataclass(frozen=True)

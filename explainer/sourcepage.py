@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from .article import Article, Paragraph, normalise
 from .claims import Claim
-from .project import Project
+from .model import Project
 from .render import render_ref
 from .slips import SLIPS, Slip, check_slips
 

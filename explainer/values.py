@@ -87,6 +87,16 @@ def check_date(value: str, today: dt.date) -> str | None:
     return None
 
 
+def check_day(value: str, today: dt.date) -> str | None:
+    """Return a problem unless a value is a full YYYY-MM-DD date, not in the future.
+
+    "2026-12" => "'2026-12' is not a full date; expected YYYY-MM-DD"
+    """
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return f"'{value}' is not a full date; expected YYYY-MM-DD"
+    return check_date(value, today)
+
+
 def check_url(value: str) -> str | None:
     """Return a problem with a URL unless it is an absolute http(s) URL.
 

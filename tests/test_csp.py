@@ -172,11 +172,11 @@ def test_the_hook_runs_after_other_hooks_and_covers_files_written_at_the_end(pro
     (project / "extra_hook.py").write_text(EXTRA_HOOK)
     config = project / "mkdocs.yml"
     text = config.read_text()
-    assert text.count("  - explainer/hook_csp.py\n") == 1
+    assert text.count("  - explainer/mkdocs_csp.py\n") == 1
     # Listed after ours: without event priorities it would run after the CSP hook.
     config.write_text(
         text.replace(
-            "  - explainer/hook_csp.py\n", "  - explainer/hook_csp.py\n  - extra_hook.py\n"
+            "  - explainer/mkdocs_csp.py\n", "  - explainer/mkdocs_csp.py\n  - extra_hook.py\n"
         )
     )
     result = run_build(project, project / "site")

@@ -432,8 +432,10 @@ def test_share_markdown_escapes_the_claim_and_links_to_it_in_context():
     )
     assert front["search"] == {"exclude": True}
     assert "<b>" not in text and "<i>" not in text
-    assert "(/tender.md#claim-new-id)" in body and "<!-- claim new-id -->" in body
-    assert share.alias_redirects(project.claims) == {"claims/old-id.md": "claims/new-id.md"}
+    assert "(../tender.md#claim-new-id)" in body and "<!-- claim new-id -->" in body
+    pages = share.alias_pages(project.claims)
+    assert list(pages) == ["claims/old-id/index.html"]
+    assert '<link rel="canonical" href="../new-id/">' in pages["claims/old-id/index.html"]
 
 
 def test_script_json_cannot_close_its_script_element():

@@ -1,13 +1,16 @@
-"""Zensical parity: the same mkdocs.yml builds with the pinned Zensical, with identical fact boxes.
+"""Zensical parity: the project's Zensical build carries the whole site, page for page.
 
-Builds a copy of the project with Zensical (.venv-zensical, made by `scripts/setup`) and compares
-it, page by page, with the MkDocs build: claim anchors, fact-box texts, claim links, heading ids
-and the whole text of the page's article. Theme markup, search index and sitemap differ by design
-(README, "Future").
+Builds a copy of the project through the project's Zensical adapter (`python -m
+explainer.zensical_build`, what scripts/zensical-build runs, in .venv-zensical) and compares it
+with the MkDocs build: page by page (claim anchors, fact-box texts, claim links, heading ids and
+the whole text of the article), every claim's share page, claims.json, the alias redirects, the
+link-preview tags and a CSP on every page. Theme markup, search index format and sitemap differ
+by design (README, "Engines").
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -30,7 +33,7 @@ PROBLEM = re.compile(r"^\S+:\d+: .+$", re.MULTILINE)
 
 
 def run_zensical(project: Path) -> subprocess.CompletedProcess:
-    """Run `zensical build --clean` in a project folder, as scripts/zensical-build does."""
+    """Build a project folder with Zensical, as scripts/zensical-build does."""
     python = ZENSICAL_VENV / "bin" / "python"
     if not python.exists():
         pytest.fail(
@@ -39,7 +42,7 @@ def run_zensical(project: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "NO_COLOR": "1"}
     # `-m` puts the project folder first on sys.path, so the copy's explainer package is used.
     result = subprocess.run(
-        [str(python), "-m", "zensical", "build", "--clean"],
+        [str(python), "-m", "explainer.zensical_build", "mkdocs.yml"],
         check=False,
         cwd=project,
         env=env,
@@ -172,7 +175,8 @@ def test_script_checks_data_before_touching_the_site(project: Path):
     install = [str(ROOT / "scripts" / "zensical-build"), "--install-only"]
     assert subprocess.run(install, check=False, **run).returncode == 0
     shutil.copytree(ROOT / "scripts", project / "scripts")
-    shutil.copy2(ROOT / "pyproject.toml", project / "pyproject.toml")
+    for name in ("pyproject.toml", "requirements-zensical.lock"):
+        shutil.copy2(ROOT / name, project / name)
     (project / ".venv-zensical").symlink_to(ZENSICAL_VENV)
     script = [str(project / "scripts" / "zensical-build")]
     assert subprocess.run(script, check=False, **run).returncode == 0
@@ -230,3 +234,76 @@ def test_links_stay_docs_absolute_outside_zensical():
 def test_links_become_page_relative_under_zensical():
     page, html = convert_ref("sub/page.md")
     assert f'href="../{page}.md#claim-' in html
+
+
+# --- The full feature set under Zensical (issue #12) ------------------------------------------
+
+OG = re.compile(r'<meta property="(og:[a-z:_]+)" content="([^"]*)">')
+JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
+CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def share_pages(site: Path) -> list[str]:
+    return sorted(p.parent.name for p in (site / "claims").glob("*/index.html"))
+
+
+def test_zensical_makes_a_share_page_for_every_claim(built_site: Path, zensical_site: Path):
+    project = load_project(Settings(ROOT))
+    assert share_pages(zensical_site) == sorted(c.claim_id for c in project.claims)
+    for name in share_pages(built_site):
+        page = Path("claims") / name / "index.html"
+        assert page_facts(zensical_site, page.parent) == page_facts(built_site, page.parent), name
+
+
+def test_zensical_writes_the_same_claims_json(built_site: Path, zensical_site: Path):
+    mkdocs = json.loads((built_site / "claims.json").read_text(encoding="utf-8"))
+    assert json.loads((zensical_site / "claims.json").read_text(encoding="utf-8")) == mkdocs
+
+
+def test_zensical_pages_carry_the_same_preview_tags(built_site: Path, zensical_site: Path):
+    pages = [p.relative_to(built_site) for p in built_site.rglob("index.html")]
+    assert len(pages) > 60
+    for page in pages:
+        mkdocs = (built_site / page).read_text(encoding="utf-8")
+        zensical = (zensical_site / page).read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in mkdocs:
+            continue
+        assert OG.findall(zensical) == OG.findall(mkdocs), page
+        assert JSONLD.findall(zensical) == JSONLD.findall(mkdocs), page
+
+
+def test_every_zensical_page_has_a_csp_that_allows_its_inline_scripts(zensical_site: Path):
+    from explainer import csp
+
+    pages = sorted(zensical_site.rglob("*.html"))
+    assert len(pages) > 60
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        match = CSP_META.search(html)
+        assert match, page
+        for script in csp.find_inline(CSP_META.sub("", html)).scripts:
+            assert csp.source_hash(script) in match.group(1), page
+
+
+def test_zensical_writes_alias_redirects(project: Path):
+    claims = project / "data" / "claims.yml"
+    text = claims.read_text(encoding="utf-8")
+    claims.write_text(
+        text.replace("  - id: anticor-referral-pnf\n", "  - id: anticor-referral-pnf\n    aliases: [old-referral]\n", 1),
+        encoding="utf-8",
+    )
+    result = run_zensical(project)
+    assert result.returncode == 0, result.stderr
+    redirect = (project / "site" / "claims" / "old-referral" / "index.html").read_text()
+    assert '<meta http-equiv="refresh" content="0; url=../anticor-referral-pnf/">' in redirect
+    assert CSP_META.search(redirect)
+
+
+def test_a_failed_zensical_build_leaves_the_last_good_site(project: Path):
+    assert run_zensical(project).returncode == 0
+    before = sorted((project / "site").rglob("*"))
+    page = project / "docs" / "about.md"
+    page.write_text(page.read_text() + '\n<p style="color: red">inline style</p>\n')
+    failed = run_zensical(project)
+    assert failed.returncode == 1 and "style" in failed.stderr
+    assert sorted((project / "site").rglob("*")) == before

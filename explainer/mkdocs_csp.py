@@ -1,4 +1,4 @@
-"""MkDocs hook: give every built HTML file a strict Content-Security-Policy <meta> (see csp.py).
+"""MkDocs (and ProperDocs) hook: a strict Content-Security-Policy <meta> on every HTML file (csp.py).
 
 Runs last (priority -100) so it hashes the final HTML, after every other hook and plugin:
 pages in on_post_page, theme pages such as 404.html in on_post_template, and HTML files other
@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 LAST = -100  # after every hook or plugin that may still change a page's HTML
-# Set once per `mkdocs` run: `mkdocs serve` injects its live-reload script into every page.
+# The command this process runs, set once at startup (not per build): `mkdocs serve` injects its
+# live-reload script into every page it serves, which no hash can allow.
 RUN = {"serve": False}
 
 

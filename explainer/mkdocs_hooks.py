@@ -1,0 +1,127 @@
+"""MkDocs (and ProperDocs) adapter: load the project once per build and dispatch to the pipeline.
+
+Dispatch only. `on_config` loads and validates the data before `site/` is cleaned and hands the
+one Project to the Markdown extension through its options (`project`), where the later events
+find it again: the build's config is the only state, so nothing outlives a build and
+`mkdocs serve` reloads the files on every rebuild. Every problem becomes one PluginError.
+The Content-Security-Policy step is the other hook file, `mkdocs_csp.py`.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import File, InclusionLevel
+
+from explainer import pipeline
+from explainer.headtags import Site
+from explainer.model import EXTENSION, Project, Settings
+from explainer.problems import ClaimsError
+from explainer.project import load_project
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+log = get_plugin_logger(__name__)
+
+
+def _errors_as_plugin_error(handler):
+    """Report the explainer's problems as one PluginError: path:line lines, no traceback."""
+
+    @functools.wraps(handler)
+    def wrapper(*args, **kwargs):
+        try:
+            return handler(*args, **kwargs)
+        except (ClaimsError, pipeline.PipelineError) as err:
+            raise PluginError(str(err)) from None
+
+    return wrapper
+
+
+def settings_from(config: MkDocsConfig) -> Settings:
+    """Read the extension's options from mkdocs.yml, paths relative to the file's folder."""
+    options = config.mdx_configs.setdefault(EXTENSION, {})
+    base = Path(config.config_file_path).parent
+    options["base_dir"] = str(base)  # the extension resolves its paths against this folder
+    return Settings.from_options(base, options)
+
+
+def _project(config: MkDocsConfig) -> Project:
+    return config.mdx_configs[EXTENSION]["project"]
+
+
+def _site(config: MkDocsConfig) -> Site:
+    if not config.site_url:
+        raise PluginError("mkdocs.yml: site_url: missing; link previews and claims.json need it")
+    return Site(config.site_name, config.site_url.rstrip("/") + "/", config.site_description or "")
+
+
+@_errors_as_plugin_error
+def on_config(config: MkDocsConfig) -> None:
+    """Load and validate the claims, sources, article and page markers, once for this build."""
+    settings = settings_from(config)
+    config.mdx_configs[EXTENSION]["project"] = load_project(settings)
+
+
+@event_priority(50)  # before mkdocs-redirects reads the pages in its own on_files
+@_errors_as_plugin_error
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Add the share pages, claims.json and the alias redirect pages."""
+    docs = {f.src_uri for f in files}
+    for path, content in pipeline.generated_files(_project(config), _site(config)).items():
+        if path in docs:
+            raise PluginError(f"{_docs_rel(config)}/{path}: clashes with a generated file")
+        page = path.endswith(".md")  # share pages: built and in the sitemap, not in the menu
+        level = InclusionLevel.NOT_IN_NAV if page else InclusionLevel.UNDEFINED
+        files.append(File.generated(config, path, content=content, inclusion=level))
+    return files
+
+
+@_errors_as_plugin_error
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Add the page's link-preview tags (before the CSP step hashes the page)."""
+    docs = Path(config.docs_dir)
+    name = page.file.src_uri.removesuffix(".md")
+    return pipeline.finish_page(output, name, _project(config), _site(config),
+                                lambda path: (docs / path).is_file())  # fmt: skip
+
+
+@event_priority(-50)  # after Material's search plugin (priority 0) has written its index
+def on_post_build(config: MkDocsConfig) -> None:
+    """Add one search result per claim to the index."""
+    pipeline.finish_index(Path(config.site_dir), _project(config))
+
+
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> None:
+    """Rebuild when the claims, the sources or the article change; keep serving after a refusal."""
+    settings = settings_from(config)
+    for name in ("claims", "sources", "article"):
+        server.watch(str(settings.path(name)))
+    server.builder = _keep_serving(builder)
+
+
+def _docs_rel(config: MkDocsConfig) -> str:
+    return Path(config.docs_dir).relative_to(Path(config.config_file_path).parent).as_posix()
+
+
+def _keep_serving(builder):
+    """Wrap serve's rebuild so that a refused edit leaves the last good site served.
+
+    MkDocs 1.6 holds every request after a failed rebuild ("the server will appear stuck"). Our
+    problems stop the build before the site folder is cleaned, so the old pages are still whole.
+    """
+
+    def rebuild(config: MkDocsConfig | None = None) -> None:
+        try:
+            builder(config)
+        except Abort:  # the problems are already logged, one line each
+            log.warning("Still serving the last good build: fix the problem above and save again.")
+
+    return rebuild

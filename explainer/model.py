@@ -1,0 +1,71 @@
+"""The explainer's model: where the inputs are (Settings) and the validated data (Project).
+
+Pure and immutable: nothing here reads files or imports a site generator. `project.load_project`
+builds a Project once per build; everything that renders receives that same object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .article import Article
+from .claims import Claim, Source
+
+EXTENSION = "explainer.mdext"  # the Markdown extension's name in mkdocs.yml
+OPTIONS = ("claims", "sources", "article", "docs_dir", "source_page")  # its path options
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the inputs are, relative to `base_dir` (the folder holding mkdocs.yml)."""
+
+    base_dir: Path
+    claims: str = "data/claims.yml"
+    sources: str = "data/sources.yml"
+    article: str = "seeds/000_2cbf70e41ac90a36.txt"
+    docs_dir: str = "docs"
+    source_page: str = ""  # docs-relative page showing the article, e.g. "source.md"; "" = none
+
+    def path(self, name: str) -> Path:
+        return self.base_dir / getattr(self, name)
+
+    @classmethod
+    def from_options(cls, base_dir: Path, options: dict) -> Settings:
+        """Build settings from the extension's mkdocs.yml options, ignoring unrelated ones.
+
+        (Path("."), {"claims": "c.yml", "base_dir": "x"}) => Settings(Path("."), claims="c.yml")
+        """
+        return cls(base_dir, **{n: options[n] for n in OPTIONS if n in options})
+
+
+@dataclass(frozen=True)
+class Project:
+    article: Article
+    sources: dict[str, Source]
+    claims: tuple[Claim, ...]
+    settings: Settings
+    by_id: dict[str, Claim] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # page => its front-matter title
+    _pages: dict[str, tuple[Claim, ...]] = field(init=False, repr=False, compare=False)
+    _numbers: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Indexed once: every fact box, reference and share page asks for these, and a scan of
+        # all claims per question made the build quadratic in the number of claims.
+        pages: dict[str, list[Claim]] = {}
+        for claim in self.claims:
+            pages.setdefault(claim.page, []).append(claim)
+        numbers = {c.claim_id: n for cs in pages.values() for n, c in enumerate(cs, 1)}
+        object.__setattr__(self, "_pages", {page: tuple(cs) for page, cs in pages.items()})
+        object.__setattr__(self, "_numbers", numbers)
+
+    def page_claims(self, page: str) -> list[Claim]:
+        return list(self._pages.get(page, ()))
+
+    def number(self, claim: Claim) -> int:
+        """Return the claim's 1-based position in its page's fact box."""
+        return self._numbers[claim.claim_id]
+
+    def paragraph_of(self, quote: str) -> int:
+        return self.article.paragraph_at(self.article.find(quote)).number

@@ -1,0 +1,79 @@
+"""Everything a build derives from the claims, for any engine: files to add, pages to finish.
+
+Engine-neutral: no MkDocs, no Zensical. An engine's adapter loads the project once
+(`project.load_project`), then calls these with that same object:
+
+- before the build, `generated_files` gives the share pages (Markdown, rendered by the engine
+  with the explainer's extension), `claims.json` and the alias redirect pages;
+- for every built HTML page, `finish_page` adds the link-preview tags;
+- after the build, `finish_index` adds the claims to the search index.
+
+The Content-Security-Policy is the last step of all (`csp.add_policy`), since it hashes the
+final HTML. `site_files` runs the per-page and after-build steps over a built folder, for
+engines without hooks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from . import csp, headtags, payloads, search, share
+from .headtags import Site
+from .model import Project
+
+
+class PipelineError(Exception):
+    """A problem with the built site that stops the build; the message names the file."""
+
+
+def generated_files(project: Project, site: Site) -> dict[str, str]:
+    """Site-relative path => content of every file the claims add to the site."""
+    titles = {page: project.titles.get(page, page) for page in {c.page for c in project.claims}}
+    files = share.share_pages(project, titles)
+    urls = {page: site.page_url(page) for page in titles}
+    payload = payloads.claims_payload(project, urls, site.url)
+    files["claims.json"] = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    files.update(share.alias_pages(project.claims))
+    return files
+
+
+def finish_page(html: str, page: str, project: Project, site: Site, has_card: Callable) -> str:
+    """Add a built page's link-preview tags; `has_card(path)` says if a preview card exists."""
+    names = headtags.card_names(project, page)
+    card = headtags.pick_card(names, has_card)
+    if card is None:
+        raise PipelineError(f"{headtags.CARDS}/{names[-1]}.png: missing; run scripts/make_cards.py")
+    return headtags.add_head_tags(html, headtags.head_tags(project, page, html, site, site.url + card))
+
+
+def finish_index(site_dir: Path, project: Project) -> None:
+    """Add the claims to the search index the search plugin wrote, if there is one."""
+    for path in (site_dir / search.INDEX, site_dir / search.ZENSICAL_INDEX):
+        if path.is_file():
+            text = search.rewrite_index(path.read_text("utf-8"), project)
+            path.write_text(text, encoding="utf-8")
+
+
+def is_page(html: str) -> bool:
+    """A themed page (not a redirect stub): it has a <head> and no refresh."""
+    return "</head>" in html and 'http-equiv="refresh"' not in html
+
+
+def site_files(site_dir: Path, project: Project, site: Site, has_card: Callable) -> list[str]:
+    """Finish a site built without hooks: preview tags, search index, then the CSP on every page.
+
+    Return the CSP problems (`path:line: …`); an empty list means every page is secured.
+    """
+    finish_index(site_dir, project)
+    problems = []
+    for path in sorted(site_dir.rglob("*.html")):
+        rel = path.relative_to(site_dir).as_posix()
+        html = path.read_text(encoding="utf-8")
+        if is_page(html) and rel != "404.html":
+            html = finish_page(html, headtags.page_name(rel), project, site, has_card)
+        html, found = csp.add_policy(html)
+        problems += [f"{rel}:{problem}" for problem in found]
+        path.write_text(html, encoding="utf-8")
+    return problems
