@@ -42,11 +42,10 @@ CLAIM_KEYS = {
     "note": False,
     "aliases": False,
     "label": False,
-    "updated": False,
+    "updated": True,
     "corrections": False,
 }
 CORRECTION_KEYS = {"date": True, "note": True}
-STANDALONE_CHECK = False  # TEMP until data fixed
 LABEL_LIMIT = 40  # characters: the label is drawn on the timeline chart
 CONFIDENCES = ("high", "medium")
 LIST_KEYS = ("quotes", "sources", "aliases")
@@ -247,7 +246,7 @@ def _claim_problems(f: dict, article: Article, pages, sources, today: dt.date):
             None,
             "status 'confirmed' needs at least one outside source (not the article)",
         )
-    if STANDALONE_CHECK and "claim" in f and (problem := leaning_problem(f["claim"])):
+    if "claim" in f and (problem := leaning_problem(f["claim"])):
         yield "claim", None, problem
     if "label" in f and len(f["label"]) > LABEL_LIMIT:
         yield "label", None, f"label is {len(f['label'])} characters; at most {LABEL_LIMIT} fit the chart"

@@ -1,5 +1,5 @@
 """Markers in pages: `<!-- factbox PAGE -->`, `<!-- claim ID -->`, `<!-- ref ID -->`, and the
-bare `<!-- article -->` (the source page) and `<!-- timeline -->`.
+bare `<!-- article -->` (the source page), `<!-- timeline -->` and `<!-- corrections -->`.
 
 Matched loosely (any HTML comment whose first word looks like a marker), validated strictly:
 a misspelt verb, an unknown page or claim, or a page with claims but no fact box is a problem.
@@ -14,8 +14,8 @@ from difflib import get_close_matches
 
 from .problems import Problem
 
-VERBS = ("factbox", "claim", "ref", "article", "timeline")
-BARE_VERBS = ("article", "timeline")  # take no name; at most one of each per page
+VERBS = ("factbox", "claim", "ref", "article", "timeline", "corrections")
+BARE_VERBS = ("article", "timeline", "corrections")  # take no name; at most one of each per page
 COMMENT = re.compile(r"<!--\s*([A-Za-z][\w-]*)?(.*?)-->", re.DOTALL)
 
 

@@ -28,11 +28,11 @@ from .markers import COMMENT, VERBS
 from .model import Project, Settings
 from .problems import ClaimsError
 from .project import load_project
-from .render import render_factbox, render_ref, render_single
+from .render import render_corrections, render_factbox, render_ref, render_single
 from .sourcepage import render_source_page
 from .timeline import render_timeline
 
-BLOCK = re.compile(r"⟦(factbox|claim|article|timeline):([a-z0-9-]*)⟧")
+BLOCK = re.compile(r"⟦(factbox|claim|article|timeline|corrections):([a-z0-9-]*)⟧")
 
 
 def _atomic(element: etree.Element) -> etree.Element:
@@ -83,6 +83,31 @@ class BlockTreeprocessor(Treeprocessor):
                     parent.remove(child)
                     block = self.ext.render_block(*match.groups())
                     parent.insert(index, self.ext.element(block, inline=False))
+
+
+class MergeRefsTreeprocessor(Treeprocessor):
+    """Merge references that follow each other into one bracket: "[3] [4]" => "[3, 4]"."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            first = None  # the reference that the next ones join
+            for child in list(parent):
+                if not _is_ref(child):
+                    first = None
+                    continue
+                if first is not None:
+                    first[-1].tail = ", "
+                    first.extend(list(child))
+                    first.tail = child.tail
+                    parent.remove(child)
+                else:
+                    first = child
+                if (first.tail or "").strip():
+                    first = None
+
+
+def _is_ref(element: etree.Element) -> bool:
+    return element.tag == "sup" and element.get("class") == "claimref"
 
 
 class AbbrFocusTreeprocessor(Treeprocessor):
@@ -177,6 +202,8 @@ class ExplainerExtension(Extension):
             return render_source_page(self.project)
         if verb == "timeline":
             return render_timeline(self.project)
+        if verb == "corrections":
+            return render_corrections(self.project)
         if arg not in self.project.by_id:
             raise KeyError(f"unknown claim '{arg}' in a <!-- claim --> marker")
         return render_single(self.project, self.project.by_id[arg])
@@ -189,6 +216,8 @@ class ExplainerExtension(Extension):
         md.inlinePatterns.register(RefInlineProcessor(self), "explainer_ref", 185)
         # After `abbr` (priority 7) has made the <abbr> elements.
         md.treeprocessors.register(AbbrFocusTreeprocessor(md), "explainer_abbr_focus", 6.5)
+        # After the inline pass (priority 20) has made the references.
+        md.treeprocessors.register(MergeRefsTreeprocessor(md), "explainer_merge_refs", 19)
 
 
 # --- Zensical ------------------------------------------------------------------------------------

@@ -46,6 +46,8 @@ def claim_record(project: Project, claim: Claim, page_url: str, site_url: str) -
         "quotes": [{"text": q, "paragraph": project.paragraph_of(q)} for q in claim.quotes],
         "note": claim.note or None,
         "sources": [_source_record(project.sources[s]) for s in claim.sources],
+        "updated": claim.updated or None,
+        "corrections": [{"date": c.date, "note": c.note} for c in claim.corrections],
     }
 
 

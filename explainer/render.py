@@ -64,12 +64,24 @@ def _quote(project: Project, quote: str) -> str:
 def render_claim(project: Project, claim: Claim) -> str:
     """Render one claim as an `<li id="claim-…">` of its page's fact box."""
     status = claim.status
-    aliases = "".join(f'<span class="factbox__alias" id="claim-{escape(a)}"></span>' for a in claim.aliases)
+    aliases = "".join(
+        f'<span class="factbox__alias" id="claim-{escape(a)}"></span>' for a in claim.aliases
+    )
     quotes = "".join(_quote(project, q) for q in claim.quotes)
-    note = f'<p class="factbox__note"><strong>Caveat:</strong> {escape(claim.note)}</p>' if claim.note else ""
-    outside = [project.sources[s] for s in claim.sources if s not in ARTICLE_SOURCES or not claim.quotes]
+    note = (
+        f'<p class="factbox__note"><strong>Caveat:</strong> {escape(claim.note)}</p>'
+        if claim.note
+        else ""
+    )
+    outside = [
+        project.sources[s] for s in claim.sources if s not in ARTICLE_SOURCES or not claim.quotes
+    ]
     sources = "".join(_source_item(s) for s in outside)
-    sources = f'<p class="factbox__label">Sources</p><ul class="factbox__sources">{sources}</ul>' if sources else ""
+    sources = (
+        f'<p class="factbox__label">Sources</p><ul class="factbox__sources">{sources}</ul>'
+        if sources
+        else ""
+    )
     return (
         f'<li class="factbox__claim factbox__claim--{status}" id="claim-{escape(claim.claim_id)}"'
         f' value="{project.number(claim)}">{aliases}'
@@ -79,8 +91,41 @@ def render_claim(project: Project, claim: Claim) -> str:
         f"{STATUS_LABELS[status]}</span></dd></div>"
         f"<div><dt>Who</dt><dd>{escape(claim.who)}</dd></div>"
         f'<div><dt>When</dt><dd><time datetime="{escape(claim.when)}">{escape(format_when(claim.when))}</time></dd></div>'
-        f"</dl>{quotes}{note}{sources}</li>"
+        f"</dl>{quotes}{note}{sources}{_history(claim)}</li>"
     )
+
+
+def _history(claim: Claim) -> str:
+    """ "Updated 1 December 2026", then each correction note, newest first."""
+    if not claim.updated:
+        return ""
+    day = f'<time datetime="{claim.updated}">{format_when(claim.updated)}</time>'
+    notes = "".join(
+        f'<li><strong>Correction, <time datetime="{c.date}">{format_when(c.date)}</time>:</strong>'
+        f" {escape(c.note)}</li>"
+        for c in sorted(claim.corrections, key=lambda c: c.date, reverse=True)
+    )
+    notes = f'<ul class="factbox__corrections">{notes}</ul>' if notes else ""
+    return f'<p class="factbox__updated">Updated {day}</p>{notes}'
+
+
+def render_corrections(project: Project) -> str:
+    """The corrections log: every correction of every claim, newest first, linked to its claim."""
+    entries = [(c, n, claim) for n, claim in enumerate(project.claims) for c in claim.corrections]
+    entries.sort(key=lambda e: (e[0].date, -e[1]), reverse=True)  # same day: file order
+    items = []
+    for correction, _, claim in entries:
+        where = f"{page_label(claim.page)}, claim {project.number(claim)}"
+        items.append(
+            f'<li class="corrections__entry"><time datetime="{correction.date}">'
+            f"{format_when(correction.date)}</time>: "
+            f'<a href="/{escape(claim.page)}.md#claim-{escape(claim.claim_id)}">{escape(claim.text)}</a>'
+            f' <span class="corrections__where">({escape(where)})</span>'
+            f'<p class="corrections__note">{escape(correction.note)}</p></li>'
+        )
+    if not items:
+        return '<p class="corrections__none">No correction has been made yet.</p>'
+    return f'<ul class="corrections__list">{"".join(items)}</ul>'
 
 
 def render_factbox(project: Project, page: str) -> str:
@@ -112,14 +157,46 @@ def _tooltip(text: str) -> str:
     return escape(escape(escape(text, quote=False), quote=False))
 
 
-def render_ref(project: Project, claim: Claim, page: str | None = None) -> str:
-    """Render an inline reference to a claim: a superscript link with the claim on hover and focus."""
+def _ref_link(project: Project, claim: Claim, page: str | None, brief: bool) -> str:
     number = project.number(claim)
     label = f"{number}" if claim.page == page else f"{page_label(claim.page)} {number}"
-    text = escape(f"{STATUS_LABELS[claim.status]}: {claim.text}")
-    tooltip = _tooltip(f"{STATUS_LABELS[claim.status]}: {claim.text}")
+    status = STATUS_LABELS[claim.status]
+    preview = f"{status}: {claim.text}"
+    tooltip = _tooltip(shorten(preview, 70) if brief else preview)
     page_path = "" if claim.page == page else f"/{escape(claim.page)}.md"
-    return (
-        f'<sup class="claimref"><a href="{page_path}#claim-{escape(claim.claim_id)}"'
-        f' title="{tooltip}">[{escape(label)}]<span class="visually-hidden"> claim: {text}</span></a></sup>'
+    where = (
+        f"claim {label}" if claim.page == page else f"claim {number} on {page_label(claim.page)}"
     )
+    return (
+        f'<a href="{page_path}#claim-{escape(claim.claim_id)}" title="{tooltip}">'
+        f'<span class="visually-hidden">{escape(where)} ({status})</span>'
+        f'<span aria-hidden="true">{escape(label)}</span></a>'
+    )
+
+
+def render_refs(
+    project: Project, claims: list[Claim], page: str | None = None, brief: bool = False
+) -> str:
+    """Render inline references to claims: one superscript bracket, the claim on hover and focus.
+
+    Same page: "[3, 4]"; another page: "[Tender 3]". A screen reader hears "claim 3
+    (Allegation)"; the claim itself is one activation away. `brief`: where references follow
+    many short passages (the article page), the tooltip is cut short too.
+    """
+    links = ", ".join(_ref_link(project, claim, page, brief) for claim in claims)
+    return f'<sup class="claimref">[{links}]</sup>'
+
+
+def render_ref(project: Project, claim: Claim, page: str | None = None) -> str:
+    """Render one inline reference; the extension merges neighbours into one bracket."""
+    return render_refs(project, [claim], page)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut text at a word boundary to at most `limit` characters, marking the cut.
+
+    "one two three", 9 => "one two…"
+    """
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"

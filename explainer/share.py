@@ -11,11 +11,13 @@ import json
 from dataclasses import dataclass
 from html import escape
 
+from . import render
 from .claims import Claim, Source
 from .model import Project
 from .render import STATUS_LABELS, format_when
 
-SOURCE_ARTICLE = "article-en"
+SOURCE_ARTICLE = "article-en"  # the text quoted, word for word
+ORIGINAL_ARTICLE = "article-fr"  # the original it translates
 TITLE_LIMIT = 110
 SHARE_DIR = "claims"
 
@@ -25,10 +27,7 @@ def shorten(text: str, limit: int = TITLE_LIMIT) -> str:
 
     "one two three", 9 => "one two…"
     """
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.")
-    return f"{cut}…"
+    return render.shorten(text, limit)
 
 
 def share_uri(claim_id: str) -> str:
@@ -74,8 +73,31 @@ def share_markdown(project: Project, claim: Claim, page_title: str) -> str:
         f'<h1 class="share__title">Claim {number} on “{context}”</h1>\n\n'
         f"[See this claim in context: “{context}”, claim {number}]"
         f"(../{claim.page}.md#claim-{claim.claim_id}){{ .md-button .md-button--primary .share__context }}\n\n"
-        f"<!-- claim {claim.claim_id} -->\n"
+        f"<!-- claim {claim.claim_id} -->\n\n"
+        f"{article_line(project)}\n"
     )
+
+
+def article_line(project: Project) -> str:
+    """Say which article "the article" is, with links: a share page is read on its own.
+
+    => "“The article” is L'Usine Digitale's article of April 2021, “…” (in French), quoted
+    here in its English version published by geeky.news: “…”."
+    """
+    english = project.sources[SOURCE_ARTICLE]
+    original = project.sources.get(ORIGINAL_ARTICLE)
+    translated = f"quoted here in its English version published by {escape(english.publisher)}"
+    if original is None:
+        return f'<p class="share__article">“The article” is {_link(english)}, {translated}.</p>'
+    when = f" of {escape(format_when(original.date))}" if original.date else ""
+    return (
+        f'<p class="share__article">“The article” is {escape(original.publisher)}’s article{when},'
+        f" {_link(original)} (in French), {translated}: {_link(english)}.</p>"
+    )
+
+
+def _link(source: Source) -> str:
+    return f'<a href="{escape(source.url)}" rel="noreferrer">“{escape(source.title)}”</a>'
 
 
 def share_pages(project: Project, titles: dict[str, str]) -> dict[str, str]:

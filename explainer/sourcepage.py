@@ -13,7 +13,7 @@ from itertools import pairwise
 from .article import Article, Paragraph, normalise
 from .claims import Claim
 from .model import Project
-from .render import render_ref
+from .render import render_refs
 from .slips import SLIPS, Slip, check_slips
 
 
@@ -85,7 +85,7 @@ def render_text(project: Project, paragraph: Paragraph, slips: tuple[Slip, ...] 
         if slip and slip[1] == end:
             html.append(_slip_ref(slip[2], slips[slip[2] - 1]))
         if passage and passage[1] == end:
-            html.append("".join(render_ref(project, claim) for claim in passage[2]))
+            html.append(render_refs(project, passage[2], brief=True))
     return "".join(html)
 
 

@@ -262,7 +262,12 @@ BAD_EDITS = [
         complaint_outcome_stated,
     ),
     ("docs/tender.md", "# ", "The Senate report called it a fiasco.\n\n# ", unconfirmed_stated),
-    ("data/claims.yml", ', with two years as the outer limit."', '."', deadline_one_sided),
+    (
+        "data/claims.yml",
+        ", while Mediapart and a Conseil d'État decision of 25 June 2025 speak of two years.\"",
+        '."',
+        deadline_one_sided,
+    ),
 ]
 
 

@@ -24,6 +24,7 @@ claims:
     status: disputed
     who: "A \\"quoted\\" <b>body</b>"
     when: "2020-06"
+    updated: "2026-11-28"
     quotes: ["In a prototyping phase"]
     sources: [evil]
     note: "x < y & z > w"
@@ -69,6 +70,7 @@ def test_golden_factbox():
             status: statement
             who: "Guillaume Poupard (ANSSI)"
             when: "2020-06-23"
+            updated: "2026-11-28"
             quotes: ["In a prototyping phase"]
             sources: [article-en, outside]
             aliases: [old-poupard]
@@ -86,7 +88,9 @@ def test_golden_factbox():
         '<p class="factbox__cite">— the article, <a href="/source.md#para-9">paragraph 9</a></p>'
         '<p class="factbox__label">Sources</p><ul class="factbox__sources">'
         '<li><a href="https://example.org/x" rel="noreferrer">Outside</a> — Pub, 14 April 2021'
-        ' <span class="factbox__confidence">(confidence: medium)</span></li></ul></li></ol></section>'
+        ' <span class="factbox__confidence">(confidence: medium)</span></li></ul>'
+        '<p class="factbox__updated">Updated <time datetime="2026-11-28">28 November 2026</time></p>'
+        "</li></ol></section>"
     )
 
 

@@ -41,6 +41,7 @@ claims:
     when: "2021-03"
     quotes:
       - "seized the National Financial Prosecutor’s Office (PNF)"
+    updated: "2026-11-28"
 """
 
 
@@ -153,14 +154,16 @@ def test_every_problem_is_reported_in_one_run_in_line_order():
     who: "X"
     when: "2021-13"
     quotes: ["not in the article at all"]
+    updated: "2026-11-29"
 """
     assert claim_problems(text) == [
-        "data/claims.yml:10: claim 'a-claim': duplicate id 'a-claim', first used on line 2",
-        "data/claims.yml:11: claim 'a-claim': unknown page 'nowhere'; expected one of competition, index, tender",
-        "data/claims.yml:12: claim 'a-claim': 'claim' must be a non-empty string, not a list",
-        "data/claims.yml:13: claim 'a-claim': status 'confirmed' needs at least one outside source (not the article)",
-        "data/claims.yml:15: claim 'a-claim': '2021-13' is not a real date",
-        "data/claims.yml:16: claim 'a-claim': quote not found verbatim in the article: 'not in the article at all'",
+        "data/claims.yml:11: claim 'a-claim': duplicate id 'a-claim', first used on line 2",
+        "data/claims.yml:12: claim 'a-claim': unknown page 'nowhere'; expected one of competition, index, tender",
+        "data/claims.yml:13: claim 'a-claim': 'claim' must be a non-empty string, not a list",
+        "data/claims.yml:14: claim 'a-claim': status 'confirmed' needs at least one outside source (not the article)",
+        "data/claims.yml:16: claim 'a-claim': '2021-13' is not a real date",
+        "data/claims.yml:17: claim 'a-claim': quote not found verbatim in the article: 'not in the article at all'",
+        "data/claims.yml:18: claim 'a-claim': '2026-11-29' is in the future (build date 2026-11-28)",
     ]
 
 
