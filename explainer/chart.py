@@ -1,23 +1,31 @@
-"""The timeline chart: dates as stretches of time, and the claims drawn on them as an SVG.
+"""The timeline chart: every claim on a time axis, the key events named in words, as inline SVG.
 
-Pure: claims in, SVG out, every value escaped. Classes only, no style attributes (the CSP allows
-none): the site's CSS colours the drawing for light and dark mode. A partial date stays partial:
-"2021-03" is drawn as a span over March 2021. The timeline list is the drawing's text equivalent.
+Pure: project in, SVG out, every value escaped, no style attributes (the CSP allows none): the
+site's CSS colours it for light and dark mode and shows one of two drawings, wide (time runs
+across, one key event per row) or narrow (time runs down, for phones). Label widths are
+estimated generously, so labels never overlap in any font. The timeline list is the text version.
 """
 
 from __future__ import annotations
 
 import calendar
+import itertools
+import math
+import re
+from dataclasses import dataclass
 from html import escape
 
 from .claims import ARTICLE_SOURCES, Claim
 from .markers import PROMISE_CLAIM
-from .project import Project
+from .model import Project
 from .render import format_when
 
-PROMISE_MONTHS = (12, 18, 24)  # "as far as possible" 12 to 18 months; two years at most
-FIRST_YEAR, LAST_YEAR = 2019, 2026
-WIDTH, LEFT, RIGHT, LEVEL, ROW_GAP = 1000, 20, 980, 15, 48
+# The deadline in Véran's letter, figure by figure with the sources giving it: they differ, so
+# the chart says who gives which figure and never merges them (vetted research, "conflicts").
+PROMISE_FIGURES = (
+    ((12, 18), "12–18 months", ("channelnews-veran-12-18-months",)),
+    ((24, 24), "two years", ("mediapart-veran-two-years", "ce-2025-06-25-495606")),
+)
 SHAPES = {  # status → path around (0, 0): shape as well as colour tells statuses apart
     "confirmed": "M-6 0a6 6 0 1 0 12 0a6 6 0 1 0-12 0z",
     "statement": "M-5.5-5.5h11v11h-11z",
@@ -25,6 +33,39 @@ SHAPES = {  # status → path around (0, 0): shape as well as colour tells statu
     "alleged": "M0-7l7 7-7 7-7-7z",
     "disputed": "M0-7l7 12h-14z",
 }
+FONT, SMALL, LINE = 15, 13, 19  # label and date font sizes, line height (SVG units)
+NARROW_CHARS = frozenset(" !'(),-./:;I[]fijlrt|’")
+WIDE_CHARS = frozenset("mwMW@%—")
+CUT = 30  # width of the gap drawn where a run of years without events is left out
+
+
+@dataclass(frozen=True)
+class Row:
+    """One named line of the chart: a key event, the article, or a deadline of the promise."""
+
+    start: float  # fractional years, as `span` gives them
+    end: float
+    date: str  # the date in words
+    text: str  # the label
+    kind: str  # the claim's status, or "article" or "deadline"
+    claim_id: str = ""
+    title: str = ""  # the claim's full text, shown on hover
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Where each drawn year starts on the x axis; runs of empty years are cut out."""
+
+    lefts: dict[int, float]
+    year: float  # the width of one year
+    cuts: tuple[tuple[int, int, float], ...]  # (first year, last year, x) of each cut
+
+    def x(self, when: float) -> float:
+        """2021.5 => the middle of 2021; 2009.0 => the end of 2008 when 2009 is cut out."""
+        year = math.floor(when)
+        if year not in self.lefts:
+            year -= 1
+        return round(self.lefts[year] + (when - year) * self.year, 1)
 
 
 def date_parts(when: str) -> tuple[int, int, int]:
@@ -57,94 +98,385 @@ def add_months(when: str, months: int) -> str:
     return "-".join(f"{n:0{w}d}" for n, w in ((year, 4), (month, 2), (day, 2)) if n)
 
 
-def x_of(year: float) -> float:
-    return round(LEFT + (year - FIRST_YEAR) / (LAST_YEAR + 1 - FIRST_YEAR) * (RIGHT - LEFT), 1)
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Estimate a text's width generously: at least what DejaVu Sans, a wide font, needs.
+
+    ("Schrems II", 10) => 59.6; bold is 15 % wider: ("Schrems II", 10, True) => 68.5
+    """
+    em = sum(
+        0.4 if c in NARROW_CHARS else 1.0 if c in WIDE_CHARS else 0.8 if c.isupper() else 0.64
+        for c in text
+    )
+    return round(em * size * (1.15 if bold else 1), 1)
 
 
-def _levels(claims: list[Claim]) -> list[int]:
-    """Stack events whose marks or date spans would overlap: each takes the lowest free level."""
+def _pieces(word: str, width: float, size: float) -> list[str]:
+    """Cut a word too wide for a line into pieces that fit: ("WWWW", 25, 10) => ["WW", "WW"]."""
+    pieces = [""]
+    for char in word:
+        if pieces[-1] and text_width(pieces[-1] + char, size) > width:
+            pieces.append("")
+        pieces[-1] += char
+    return pieces
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """Break a text at spaces into lines no wider than width (a longer word is cut).
+
+    ("Conseil d'État ruling", 100, 10) => ["Conseil d'État", "ruling"]
+    """
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines += _pieces(word, width, size)
+    return lines or [""]
+
+
+def _empty_runs(years: set[int]) -> list[tuple[int, int]]:
+    """Runs of two or more years without events: {2008, 2018, 2020} => [(2009, 2017)]."""
+    ordered = sorted(years)
+    return [(a + 1, b - 1) for a, b in itertools.pairwise(ordered) if b - a > 2]
+
+
+def make_scale(years: set[int], left: float, right: float) -> Scale:
+    """Give every year from the first to the last the same width, cutting out empty runs.
+
+    ({2008, 2018, 2019}, 0, 100) => 2008 at 0, a cut (2009–2017), 2018 and 2019 after it.
+    """
+    runs = _empty_runs(years)
+    drawn = max(years) - min(years) + 1 - sum(b - a + 1 for a, b in runs)
+    size = (right - left - CUT * len(runs)) / drawn
+    lefts, cuts, x, year = {}, [], float(left), min(years)
+    while year <= max(years):
+        run = next((r for r in runs if r[0] == year), None)
+        if run:
+            cuts.append((*run, round(x + CUT / 2, 1)))
+            x, year = x + CUT, run[1] + 1
+        else:
+            lefts[year], x, year = x, x + size, year + 1
+    return Scale(lefts, size, tuple(cuts))
+
+
+def _publisher(project: Project, source_id: str) -> str:
+    """ "ce-2025-06-25-495606" => "Conseil d'État" (the publisher, without its bracket)."""
+    source = project.sources.get(source_id)
+    return re.sub(r"\s*\(.*\)$", "", source.publisher) if source else source_id
+
+
+def deadline_rows(project: Project, letter: Claim) -> list[Row]:
+    """One row per figure of the promise that the letter's claim cites a source for.
+
+    A letter of "2020-11-19" citing ChannelNews => a row "Within 12–18 months (ChannelNews)"
+    dated "19 November 2021 – 19 May 2022".
+    """
+    rows = []
+    for (low, high), figure, source_ids in PROMISE_FIGURES:
+        names = [_publisher(project, s) for s in source_ids if s in letter.sources]
+        if not names:
+            continue
+        first, last = add_months(letter.when, low), add_months(letter.when, high)
+        date = format_when(first)
+        if low != high:
+            date = f"{date} – {format_when(last)}"
+        text = f"Within {figure} ({', '.join(names)})"
+        rows.append(Row(span(first)[0], span(last)[0], date, text, "deadline"))
+    return rows
+
+
+def claim_row(claim: Claim, label: str) -> Row:
+    """A claim's row: its date's span, its label, and its full text for hovering."""
+    when = format_when(claim.when)
+    return Row(
+        *span(claim.when), when, label, claim.status, claim.claim_id, f"{when}: {claim.text}"
+    )
+
+
+def article_row(project: Project) -> Row:
+    """The article's row, dated by its sources in the registry.
+
+    article-fr of "2021-04" by L'Usine Digitale => Row "The article (L'Usine Digitale)", April 2021
+    """
+    dated = [s for s in project.sources.values() if s.source_id in ARTICLE_SOURCES and s.date]
+    latest = max(dated, key=lambda s: s.date, default=None)
+    when = latest.date if latest else "2021-04"
+    text = f"The article ({_publisher(project, latest.source_id)})" if latest else "The article"
+    return Row(*span(when), format_when(when), text, "article")
+
+
+def key_rows(project: Project, claims: list[Claim]) -> list[Row]:
+    """The named rows in date order: labelled claims (and the letter), the article, deadlines."""
+    letter = project.by_id.get(PROMISE_CLAIM)
+    if letter is None:
+        raise KeyError(f"the timeline's promise claim '{PROMISE_CLAIM}' is not in the claims")
+    rows = [claim_row(c, c.label or "The promise") for c in claims if c.label or c is letter]
+    rows.append(article_row(project))
+    return sorted(rows + deadline_rows(project, letter), key=lambda r: r.start)
+
+
+def year_range(claims: list[Claim], rows: list[Row]) -> set[int]:
+    """Every year holding a claim or a named row: the chart's range comes from the data."""
+    return {date_parts(c.when)[0] for c in claims} | {math.floor(r.start) for r in rows}
+
+
+def _text(x: float, y: float, text: str, cls: str, size: int = FONT, anchor: str = "") -> str:
+    anchor = f' text-anchor="{anchor}"' if anchor else ""
+    return (
+        f'<text class="timeline__{cls}" x="{x}" y="{y}" font-size="{size}"{anchor}>'
+        f"{escape(text)}</text>"
+    )
+
+
+def _mark(row: Row, x1: float, x2: float, y: float) -> str:
+    """A claim's shape over a line as long as its date is precise; a bar for the others."""
+    if row.kind == "deadline":
+        width = max(round(x2 - x1, 1), 4)
+        return (
+            f'<rect class="timeline__deadline" x="{x1}" y="{y - 6}" width="{width}" height="12"/>'
+        )
+    if row.kind == "article":
+        return f'<rect class="timeline__article" x="{x1 - 2}" y="{y - 8}" width="4" height="16"/>'
+    middle = round((x1 + x2) / 2, 1)
+    return (
+        f'<line class="timeline__precision" x1="{x1}" x2="{x2}" y1="{y}" y2="{y}"/>'
+        f'<path class="timeline__mark" transform="translate({middle} {y})" d="{SHAPES[row.kind]}"/>'
+    )
+
+
+def _group(row: Row, body: str) -> str:
+    """Wrap a row's drawing in a group carrying its kind, claim id and hover text."""
+    data = f' data-claim="{escape(row.claim_id)}"' if row.claim_id else ""
+    title = f"<title>{escape(row.title)}</title>" if row.title else ""
+    promise = " timeline__event--promise" if row.claim_id == PROMISE_CLAIM else ""
+    kind = f"timeline__event timeline__event--{row.kind}{promise}"
+    return f'<g class="{kind}"{data}>{title}{body}</g>'
+
+
+def row_lines(row: Row, width: float, dated: bool) -> list[tuple[str, str, int]]:
+    """A row's words as (text, class, size) lines no wider than width: label, then date.
+
+    (Row "The article", April 2021; 400, True) => [("The article", "label", 15),
+    ("April 2021", "date", 13)]
+    """
+    lines = [(t, "label", FONT) for t in wrap(row.text, width, FONT)]
+    if dated:
+        lines += [(t, "date", SMALL) for t in wrap(row.date, width, SMALL)]
+    return lines
+
+
+# --- The wide chart: time runs across, each named row on its own line above all the claims ---
+
+WIDE, LEFT, RIGHT, ROW_GAP, LEVEL = 800, 12, 788, 6, 9
+
+
+def _wide_place(row: Row, scale: Scale) -> tuple[float, str, list[tuple[str, str, int]]]:
+    """Put a row's words right of its mark if they fit, else left, else wrapped on the wider side.
+
+    A claim's date is shown by the axis, so only the article's and deadlines' are written.
+    """
+    x1, x2, dated = scale.x(row.start), scale.x(row.end), not row.claim_id
+    after = round(max(x2, (x1 + x2) / 2 + 7) + 7, 1)
+    before = round(min(x1, (x1 + x2) / 2 - 7) - 7, 1)
+    lines = row_lines(row, math.inf, dated)
+    need = max(text_width(text, size) for text, _, size in lines)
+    if need <= RIGHT - after:
+        return after, "start", lines
+    if need <= before - LEFT:
+        return before, "end", lines
+    if RIGHT - after >= before - LEFT:
+        return after, "start", row_lines(row, RIGHT - after, dated)
+    return before, "end", row_lines(row, before - LEFT, dated)
+
+
+def _wide_row(row: Row, scale: Scale, top: float) -> tuple[str, float]:
+    """Draw one named row from top; return (SVG, the next row's top)."""
+    x, anchor, lines = _wide_place(row, scale)
+    body = _mark(row, scale.x(row.start), scale.x(row.end), top + LINE / 2)
+    for i, (text, cls, size) in enumerate(lines):
+        body += _text(x, round(top + 14 + i * LINE, 1), text, cls, size, anchor)
+    return _group(row, body), top + len(lines) * LINE + ROW_GAP
+
+
+def _guide(row: Row, scale: Scale, top: float, axis: float) -> str:
+    """A deadline's or the article's line (or band) from its row down to the axis."""
+    x1, x2 = scale.x(row.start), scale.x(row.end)
+    if row.kind == "deadline" and x2 > x1:
+        return (
+            f'<rect class="timeline__window" x="{x1}" y="{top}" width="{round(x2 - x1, 1)}"'
+            f' height="{round(axis - top, 1)}"/>'
+        )
+    cls = "limit" if row.kind == "deadline" else "rule"
+    return f'<line class="timeline__{cls}" x1="{x1}" x2="{x1}" y1="{top}" y2="{axis}"/>'
+
+
+def _levels(claims: list[Claim], scale: Scale) -> list[int]:
+    """Stack claims whose marks or date spans would overlap: each takes the lowest free level."""
     ends: list[float] = []
     levels = []
     for claim in claims:  # in date order, so spans arrive sorted by their start
-        start, end = span(claim.when)
-        middle = x_of((start + end) / 2)
-        left, right = min(x_of(start), middle - 8), max(x_of(end), middle + 8)
+        start, end = (scale.x(t) for t in span(claim.when))
+        middle = (start + end) / 2
+        left, right = min(start, middle - 4), max(end, middle + 4)
         level = next((i for i, last in enumerate(ends) if left >= last), len(ends))
         ends[level : level + 1] = [right]
         levels.append(level)
     return levels
 
 
-def _text(x: float, y: float, text: str, cls: str = "label", anchor: str = "start") -> str:
-    attributes = f'class="timeline__{cls}" x="{x}" y="{y}" text-anchor="{anchor}"'
-    return f"<text {attributes}>{escape(text)}</text>"
-
-
-def _row(title: str, claims: list[Claim], top: int) -> tuple[str, int]:
-    """Draw one row of events under a title; return (SVG, bottom y)."""
-    levels, out = _levels(claims), [_text(LEFT, top, title, "row")]
+def _strip(claims: list[Claim], scale: Scale, top: float) -> tuple[str, float]:
+    """Every claim as a small mark over its date's span, stacked; return (SVG, bottom)."""
+    out = [_text(LEFT, top + 14, f"All {len(claims)} claims, by date", "heading")]
+    levels = _levels(claims, scale)
     for claim, level in zip(claims, levels, strict=True):
-        start, end = span(claim.when)
-        y = top + 20 + level * LEVEL
+        x1, x2 = (scale.x(t) for t in span(claim.when))
+        y, middle = top + 32 + level * LEVEL, round((x1 + x2) / 2, 1)
         out.append(
-            f'<g class="timeline__event timeline__event--{claim.status}"'
-            f' data-claim="{escape(claim.claim_id)}">'
-            f"<title>{escape(f'{format_when(claim.when)}: {claim.text}')}</title>"
-            f'<line class="timeline__precision" x1="{x_of(start)}" x2="{x_of(end)}"'
-            f' y1="{y}" y2="{y}"/>'
-            f'<path class="timeline__mark" transform="translate({x_of((start + end) / 2)} {y})"'
-            f' d="{SHAPES[claim.status]}"/></g>'
+            _group(
+                claim_row(claim, ""),
+                f'<line class="timeline__precision" x1="{x1}" x2="{x2}" y1="{y}" y2="{y}"/>'
+                f'<path class="timeline__mark" transform="translate({middle} {y}) scale(.65)"'
+                f' d="{SHAPES[claim.status]}"/>',
+            )
         )
-    return "".join(out), top + 20 + (max(levels, default=0) + 1) * LEVEL
+    return "".join(out), top + 32 + max(levels, default=0) * LEVEL + 10
 
 
-def _promise(letter: Claim, bottom: int) -> str:
-    """The promised window, 12–18 months after the letter, and the two-year outer limit."""
-    soon, late, limit = (x_of(span(add_months(letter.when, m))[0]) for m in PROMISE_MONTHS)
-    sent, band = x_of(span(letter.when)[0]), f'y="28" height="{bottom - 28}"'
+def _axis(scale: Scale, top: float, axis: float) -> str:
+    """Year lines from top to the axis, year numbers under it, and a break where years are cut."""
+    edges = sorted(
+        {round(x, 1) for left in scale.lefts.values() for x in (left, left + scale.year)}
+    )
+    out = [
+        f'<line class="timeline__grid" x1="{x}" x2="{x}" y1="{top}" y2="{axis}"/>' for x in edges
+    ]
+    for year, left in scale.lefts.items():
+        out.append(
+            f'<line class="timeline__axis" x1="{round(left, 1)}" x2="{round(left + scale.year, 1)}"'
+            f' y1="{axis}" y2="{axis}"/>'
+            + _text(round(left + scale.year / 2, 1), axis + 20, str(year), "year", SMALL, "middle")
+        )
+    for first, last, x in scale.cuts:
+        out.append(
+            f'<path class="timeline__cut" d="M{x - 9} {axis + 6}l6-12M{x + 3} {axis + 6}l6-12">'
+            f"<title>{first}–{last}: no events, left out</title></path>"
+        )
+    return "".join(out)
+
+
+def render_wide(project: Project, claims: list[Claim], ids: str = "timeline") -> str:
+    """The wide chart: named rows, then every claim stacked on a strip, then the years."""
+    rows = key_rows(project, claims)
+    scale = make_scale(year_range(claims, rows), LEFT, RIGHT)
+    top, drawn, tops = 34.0, [], []
+    for row in rows:
+        tops.append(top)
+        svg, top = _wide_row(row, scale, top)
+        drawn.append(svg)
+    strip, axis = _strip(claims, scale, top + 8)
+    guides = "".join(
+        _guide(r, scale, t, axis) for r, t in zip(rows, tops, strict=True) if not r.claim_id
+    )
+    height = round(axis + 30)
+    return _svg(
+        (WIDE, height),
+        ids,
+        _description(project, claims, rows, scale.cuts),
+        _axis(scale, 24, axis)
+        + guides
+        + _text(LEFT, 16, "Key events", "heading")
+        + "".join(drawn)
+        + strip,
+    )
+
+
+# --- The narrow chart, for phones: time runs down, one named row under the other ---------------
+
+NARROW, SPINE, INDENT = 360, 12, 30
+
+
+def _narrow_row(row: Row, top: float) -> tuple[str, float]:
+    """Draw one row from top, its date over its label; return (SVG, the next row's top)."""
+    lines = row_lines(row, NARROW - INDENT - 4, dated=True)
+    lines = [line for line in lines if line[1] == "date"] + [
+        line for line in lines if line[1] == "label"
+    ]
+    half = 5 if row.kind == "deadline" else 0
+    body, y = _mark(row, SPINE - half, SPINE + half, top + 8), top
+    for text, cls, size in lines:
+        y += 17 if cls == "date" else LINE
+        body += _text(INDENT, y - 5, text, cls, size)
+    if row.kind == "deadline":
+        body = (
+            f'<rect class="timeline__highlight" x="0" y="{top - 4}" width="{NARROW}"'
+            f' height="{y - top + 8}"/>' + body
+        )
+    return _group(row, body), y + 14
+
+
+def render_narrow(project: Project, claims: list[Claim], ids: str = "timeline-narrow") -> str:
+    """The narrow chart: the named rows one under the other on a line from top to bottom."""
+    rows = key_rows(project, claims)
+    top, drawn, marks, promise = 10.0, [], [], []
+    for row in rows:
+        marks.append(top + 8)
+        if row.claim_id == PROMISE_CLAIM or row.kind == "deadline":
+            promise.append(top + 8)
+        svg, top = _narrow_row(row, top)
+        drawn.append(svg)
+    spine = (
+        f'<line class="timeline__axis" x1="{SPINE}" x2="{SPINE}" y1="{marks[0]}"'
+        f' y2="{marks[-1]}"/><line class="timeline__wait" x1="{SPINE}" x2="{SPINE}"'
+        f' y1="{min(promise)}" y2="{max(promise)}"/>'
+    )
+    words = _description(project, claims, rows, None)
+    return _svg((NARROW, round(top)), ids, words, spine + "".join(drawn))
+
+
+# --- Both charts ----------------------------------------------------------------------------------
+
+
+def _description(
+    project: Project, claims: list[Claim], rows: list[Row], cuts: tuple | None
+) -> tuple[str, str]:
+    """The chart's accessible name and description: (title, desc). cuts=None: the narrow chart.
+
+    => ("Timeline of the story, 2002 to 2026", "61 dated claims drawn by date, with 15 key
+    events named above. Years without events are left out: 2003 to 2007, 2009 to 2017. …")
+    """
+    years, named = year_range(claims, rows), sum(1 for r in rows if r.claim_id)
+    if cuts is None:
+        what = f"{named} key events of the {len(claims)} dated claims, one per row in date order"
+    else:
+        what = f"{len(claims)} dated claims drawn by date, with {named} key events named above"
+    if cuts:
+        what += ". Years without events are left out: "
+        what += ", ".join(f"{a} to {b}" for a, b, _ in cuts)
+    letter = project.by_id[PROMISE_CLAIM]
+    deadlines = "; ".join(f"{r.text}: {r.date}" for r in rows if r.kind == "deadline")
+    promise = (
+        f" Deadlines of the letter of {format_when(letter.when)}: {deadlines}." if deadlines else ""
+    )
     return (
-        f'<line class="timeline__wait" x1="{sent}" x2="{soon}" y1="36" y2="36"/>'
-        f'<rect class="timeline__window" x="{soon}" {band} width="{round(late - soon, 1)}"/>'
-        f'<rect class="timeline__limit" x="{late}" {band} width="{round(limit - late, 1)}"/>'
-        f'<line class="timeline__rule" x1="{sent}" x2="{sent}" y1="28" y2="{bottom}"/>'
-        + _text(soon, 20, "Promised move: 12–18 months")
-        + _text(sent - 4, 44, f"Letter, {format_when(letter.when)}", anchor="end")
-        + _text(limit + 4, 44, f"two years at most: {format_when(add_months(letter.when, 24))}")
+        f"Timeline of the story, {min(years)} to {max(years)}",
+        f"{what}.{promise} The list below gives every event as text.",
     )
 
 
-def render_svg(project: Project, claims: list[Claim]) -> str:
-    """Draw the events of FIRST_YEAR–LAST_YEAR on two rows, up to the article and after it."""
-    letter = project.by_id.get(PROMISE_CLAIM)
-    if letter is None:
-        raise KeyError(f"the timeline's promise claim '{PROMISE_CLAIM}' is not in the claims")
-    shown = [c for c in claims if FIRST_YEAR <= date_parts(c.when)[0] <= LAST_YEAR]
-    dates = [s.date for s in project.sources.values() if s.source_id in ARTICLE_SOURCES and s.date]
-    article = max(dates, default="2021-04")
-    before, end = _row("Up to the article", [c for c in shown if c.when[:7] <= article], 92)
-    after, end = _row(
-        "What happened next", [c for c in shown if c.when[:7] > article], end + ROW_GAP
-    )
-    axis, cut = end + 8, x_of(span(article)[0])
-    earlier = sorted({c.when[:4] for c in claims if date_parts(c.when)[0] < FIRST_YEAR})
-    height = axis + (52 if earlier else 32)
-    years = "".join(
-        f'<line class="timeline__grid" x1="{x_of(y)}" x2="{x_of(y)}" y1="50" y2="{axis}"/>'
-        + _text(x_of(y + 0.5), axis + 22, str(y), "year", "middle")
-        for y in range(FIRST_YEAR, LAST_YEAR + 1)
-    )
-    note = f"Earlier, in the list only: {', '.join(earlier)}"
-    note = _text(LEFT, height - 4, note, "note") if earlier else ""
+def _svg(size: tuple[int, int], ids: str, words: tuple[str, str], body: str) -> str:
+    """An accessible SVG image: named by its title, described by its desc."""
     return (
-        f'<svg class="timeline__svg" viewBox="0 0 {WIDTH} {height}" role="img"'
-        ' aria-labelledby="timeline-title" aria-describedby="timeline-desc">'
-        f'<title id="timeline-title">Timeline of the story, {FIRST_YEAR} to {LAST_YEAR}</title>'
-        f'<desc id="timeline-desc">{len(shown)} dated claims drawn by date, in two rows: up to the'
-        " article and after it. A band marks the move promised in the minister's letter, 12 to 18"
-        " months later and two years at most. The list below gives every event as text.</desc>"
-        f'{years}<line class="timeline__axis" x1="{LEFT}" x2="{RIGHT}" y1="{axis}" y2="{axis}"/>'
-        f"{_promise(letter, axis)}"
-        f'<line class="timeline__rule timeline__rule--article" x1="{cut}" x2="{cut}"'
-        f' y1="50" y2="{axis}"/>'
-        f"{_text(cut + 4, 66, f'The article, {format_when(article)}')}{before}{after}{note}</svg>"
+        f'<svg class="timeline__svg" viewBox="0 0 {size[0]} {size[1]}" role="img"'
+        f' aria-labelledby="{ids}-title" aria-describedby="{ids}-desc">'
+        f'<title id="{ids}-title">{escape(words[0])}</title>'
+        f'<desc id="{ids}-desc">{escape(words[1])}</desc>{body}</svg>'
+    )
+
+
+def render_chart(project: Project, claims: list[Claim]) -> str:
+    """Both drawings of the claims in date order; the CSS shows the one that fits the screen."""
+    return (
+        f'<div class="timeline__chart timeline__chart--wide">{render_wide(project, claims)}</div>'
+        f'<div class="timeline__chart timeline__chart--narrow">{render_narrow(project, claims)}'
+        "</div>"
     )

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from html import escape
 
-from .chart import SHAPES, date_parts, render_svg
+from .chart import SHAPES, date_parts, render_chart
 from .claims import Claim
-from .project import Project
+from .model import Project
 from .render import STATUS_LABELS, format_when, page_label
 
 
@@ -45,9 +45,11 @@ def render_timeline(project: Project) -> str:
         for s, d in SHAPES.items()
     )
     return (
-        f'<div class="timeline"><figure class="timeline__figure"><div class="timeline__chart">'
-        f'{render_svg(project, claims)}</div><figcaption><ul class="timeline__legend">{legend}</ul>'
+        '<div class="timeline"><figure class="timeline__figure">'
+        f'{render_chart(project, claims)}<figcaption><ul class="timeline__legend">{legend}</ul>'
         "A line under a mark shows how precise its date is: a whole year, a month, or a day. "
+        "In purple: the minister's letter of November 2020 and the deadlines it set, each figure "
+        "with the sources that give it. "
         '<a href="#timeline-list">The list of events</a> below is the text version of this chart.'
         "</figcaption></figure>"
         '<h2 id="events-in-date-order">Events in date order</h2>'
