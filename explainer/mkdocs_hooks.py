@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 log = get_plugin_logger(__name__)
+CARD_CACHE = "build/cards"  # drawn preview cards, by content hash (git-ignored)
 
 
 def _errors_as_plugin_error(handler):
@@ -87,16 +88,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 @_errors_as_plugin_error
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Add the page's link-preview tags (before the CSP step hashes the page)."""
-    docs = Path(config.docs_dir)
     name = page.file.src_uri.removesuffix(".md")
-    return pipeline.finish_page(output, name, _project(config), _site(config),
-                                lambda path: (docs / path).is_file())  # fmt: skip
+    return pipeline.finish_page(output, name, _project(config), _site(config))
 
 
 @event_priority(-50)  # after Material's search plugin (priority 0) has written its index
+@_errors_as_plugin_error
 def on_post_build(config: MkDocsConfig) -> None:
-    """Add one search result per claim to the index."""
-    pipeline.finish_index(Path(config.site_dir), _project(config))
+    """Add one search result per claim to the index; draw the preview cards (cached)."""
+    cache = Path(config.config_file_path).parent / CARD_CACHE
+    pipeline.finish_site(Path(config.site_dir), _project(config), _site(config), cache)
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> None:

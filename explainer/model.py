@@ -46,7 +46,7 @@ class Project:
     claims: tuple[Claim, ...]
     settings: Settings
     by_id: dict[str, Claim] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)  # page => its front-matter title
+    pages: dict[str, dict[str, str]] = field(default_factory=dict)  # page => front matter
     _pages: dict[str, tuple[Claim, ...]] = field(init=False, repr=False, compare=False)
     _numbers: dict[str, int] = field(init=False, repr=False, compare=False)
 
@@ -59,6 +59,11 @@ class Project:
         numbers = {c.claim_id: n for cs in pages.values() for n, c in enumerate(cs, 1)}
         object.__setattr__(self, "_pages", {page: tuple(cs) for page, cs in pages.items()})
         object.__setattr__(self, "_numbers", numbers)
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """Page => its front-matter title, for the pages that have one."""
+        return {page: meta["title"] for page, meta in self.pages.items() if meta.get("title")}
 
     def page_claims(self, page: str) -> list[Claim]:
         return list(self._pages.get(page, ()))

@@ -6,7 +6,8 @@ Engine-neutral: no MkDocs, no Zensical. An engine's adapter loads the project on
 - before the build, `generated_files` gives the share pages (Markdown, rendered by the engine
   with the explainer's extension), `claims.json` and the alias redirect pages;
 - for every built HTML page, `finish_page` adds the link-preview tags;
-- after the build, `finish_index` adds the claims to the search index.
+- after the build, `finish_site` adds the claims to the search index and draws the preview
+  cards (cached in build/cards/).
 
 The Content-Security-Policy is the last step of all (`csp.add_policy`), since it hashes the
 final HTML. `site_files` runs the per-page and after-build steps over a built folder, for
@@ -16,10 +17,9 @@ engines without hooks.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
-from . import csp, headtags, payloads, search, share
+from . import cards, csp, headtags, payloads, search, share
 from .headtags import Site
 from .model import Project
 
@@ -39,13 +39,22 @@ def generated_files(project: Project, site: Site) -> dict[str, str]:
     return files
 
 
-def finish_page(html: str, page: str, project: Project, site: Site, has_card: Callable) -> str:
-    """Add a built page's link-preview tags; `has_card(path)` says if a preview card exists."""
+def finish_page(html: str, page: str, project: Project, site: Site) -> str:
+    """Add a built page's link-preview tags, pointing at its card (written by `finish_site`)."""
     names = headtags.card_names(project, page)
-    card = headtags.pick_card(names, has_card)
-    if card is None:
-        raise PipelineError(f"{headtags.CARDS}/{names[-1]}.png: missing; run scripts/make_cards.py")
+    card = headtags.pick_card(names, cards.card_paths(project, site).__contains__)
+    if card is None:  # every page of docs/ has a card, "index" too
+        raise PipelineError(f"{page}: no preview card; the page has no front matter and no index")
     return headtags.add_head_tags(html, headtags.head_tags(project, page, html, site, site.url + card))
+
+
+def finish_site(site_dir: Path, project: Project, site: Site, cache: Path | None) -> None:
+    """After the build: the search entries and the preview cards."""
+    finish_index(site_dir, project)
+    try:
+        cards.write_cards(project, site, site_dir, cache)
+    except cards.CardError as err:
+        raise PipelineError(str(err)) from None
 
 
 def finish_index(site_dir: Path, project: Project) -> None:
@@ -61,18 +70,18 @@ def is_page(html: str) -> bool:
     return "</head>" in html and 'http-equiv="refresh"' not in html
 
 
-def site_files(site_dir: Path, project: Project, site: Site, has_card: Callable) -> list[str]:
-    """Finish a site built without hooks: preview tags, search index, then the CSP on every page.
+def site_files(site_dir: Path, project: Project, site: Site, cache: Path | None) -> list[str]:
+    """Finish a site built without hooks: search entries, cards, preview tags, then the CSP.
 
     Return the CSP problems (`path:line: …`); an empty list means every page is secured.
     """
-    finish_index(site_dir, project)
+    finish_site(site_dir, project, site, cache)
     problems = []
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir).as_posix()
         html = path.read_text(encoding="utf-8")
         if is_page(html) and rel != "404.html":
-            html = finish_page(html, headtags.page_name(rel), project, site, has_card)
+            html = finish_page(html, headtags.page_name(rel), project, site)
         html, found = csp.add_policy(html)
         problems += [f"{rel}:{problem}" for problem in found]
         path.write_text(html, encoding="utf-8")

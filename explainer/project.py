@@ -99,20 +99,20 @@ def load_project(settings: Settings, today: dt.date | None = None) -> Project:
     problems += read_problems
     if problems:
         raise ClaimsError(problems)
-    titles = {name: title for name, text in pages.items() if (title := front_title(text))}
+    metas = {name: front_matter(text) for name, text in pages.items()}
     by_id = {c.claim_id: c for c in claims}
-    return Project(article, sources, tuple(claims), settings, by_id, titles)
+    return Project(article, sources, tuple(claims), settings, by_id, metas)
 
 
-def front_title(text: str) -> str:
-    """The `title:` of a page's front matter, or "".
+def front_matter(text: str) -> dict[str, str]:
+    """A page's front-matter title and description (those present), as text.
 
-    "---\ntitle: Was there competition?\n---\n# …" => "Was there competition?"
+    "---\ntitle: Was there competition?\n---\n# …" => {"title": "Was there competition?"}
     """
     match = re.match(r"---[ \t]*\n(.*?)\n---[ \t]*\n", text, re.DOTALL)
     try:
         meta = yaml.safe_load(match.group(1)) if match else None
     except yaml.YAMLError:
-        return ""
-    title = meta.get("title") if isinstance(meta, dict) else None
-    return str(title) if title else ""
+        return {}
+    meta = meta if isinstance(meta, dict) else {}
+    return {key: str(meta[key]) for key in ("title", "description") if meta.get(key)}

@@ -71,8 +71,7 @@ def finish(root: Path, out: Path, project, site: Site, generated: dict[str, str]
         if not rel.endswith(".md"):
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             (out / rel).write_text(content, encoding="utf-8")
-    docs = root / "docs"
-    return pipeline.site_files(out, project, site, lambda path: (docs / path).is_file())
+    return pipeline.site_files(out, project, site, root / "build" / "cards")
 
 
 def replace_site(out: Path, site_dir: Path) -> None:

@@ -10,6 +10,7 @@ import datetime as dt
 import importlib.util
 import json
 import re
+import subprocess
 import sys
 from html import escape
 from html.parser import HTMLParser
@@ -353,22 +354,35 @@ def test_claims_json_lists_exactly_the_claims_of_the_data_file(built_site: Path)
         assert anchors.resolves(built_site, record["share_url"][len(SITE_URL) - 1 :])
 
 
-# --- 4. Preview cards: committed, current ----------------------------------------------------
+# --- 4. Preview cards: drawn at build time, never committed --------------------------------
 
 
-def test_committed_cards_are_current():
-    fresh = load_script("make_cards").render_cards(ROOT)
-    committed = ROOT / "docs/assets/cards"
-    names = {p.relative_to(committed).with_suffix("").as_posix() for p in committed.rglob("*.png")}
-    assert names == set(fresh), (
-        "the cards do not match the pages and claims: run `.venv/bin/python scripts/make_cards.py`"
-    )
-    stale = []
-    for name, image in sorted(fresh.items()):
-        with Image.open(committed / f"{name}.png") as old:
-            if image.convert("RGB").tobytes() != old.convert("RGB").tobytes():
-                stale.append(name)
-    assert stale == [], f"stale cards (run `.venv/bin/python scripts/make_cards.py`): {stale}"
+def test_the_build_draws_a_card_for_every_page_and_claim(built_site: Path):
+    project = load_project(Settings(ROOT))
+    cards_dir = built_site / "assets" / "cards"
+    found = {p.relative_to(cards_dir).with_suffix("").as_posix() for p in cards_dir.rglob("*.png")}
+    pages = {p.relative_to(ROOT / "docs").with_suffix("").as_posix() for p in (ROOT / "docs").rglob("*.md")}
+    assert found == pages | {f"claims/{c.claim_id}" for c in project.claims}
+    with Image.open(cards_dir / "competition.png") as image:
+        assert image.size == (1200, 630)
+
+
+def test_cards_are_reproducible_and_cached(tmp_path: Path):
+    from explainer import cards
+    from explainer.headtags import Site
+
+    project = load_project(Settings(ROOT))
+    site = Site("Site", "https://example.org/")
+    assert cards.write_cards(project, site, tmp_path / "a", tmp_path / "cache") == len(cards.card_specs(project, site))
+    assert cards.write_cards(project, site, tmp_path / "b", tmp_path / "cache") == 0  # all cached
+    fresh = cards.png(cards.card_specs(project, site)["index"], "Site")
+    assert (tmp_path / "a" / "assets/cards/index.png").read_bytes() == fresh
+    assert (tmp_path / "b" / "assets/cards/index.png").read_bytes() == fresh
+
+
+def test_no_generated_image_is_tracked_in_docs():
+    tracked = subprocess.run(["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True)
+    assert [f for f in tracked.stdout.split() if f.endswith(".png")] == []
 
 
 # --- 7. The 404 page --------------------------------------------------------------------------
@@ -396,6 +410,7 @@ claims:
     status: statement
     who: "Guillaume Poupard (ANSSI)"
     when: "2020-06-23"
+    updated: "2026-11-28"
     quotes: ["In a prototyping phase"]
     sources: [outside]
     aliases: [old-id]
@@ -405,7 +420,7 @@ claims:
 def make_project(claims_yaml: str) -> Project:
     """A project from snippets: the real article, two sources, the pages index and tender."""
     article = parse_article((ROOT / "seeds/000_2cbf70e41ac90a36.txt").read_text(encoding="utf-8"))
-    today = dt.date(2026, 1, 1)
+    today = dt.date(2026, 12, 1)
     sources, problems = validate_sources(load_yaml(SOURCES), "s", today)
     claims, _, more = validate_claims(
         load_yaml(claims_yaml.encode()), "c", article, {"index", "tender"}, sources, today
