@@ -9,18 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# The scraped page's furniture: left out of the article, listed here so it is never silent.
-FURNITURE = (
-    "Back to top button",
-    "Adblock Detected",
-    "Please consider supporting us by disabling your ad blocker",
-)
-HEADS = (
-    "No competition",
-    "A call for tenders launched … unanswered",
-    "Washington could consult the data",
-    "The government decided to find an alternative",
-)
 _TYPOGRAPHIC = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
 # A sentence ends at . ! ? (plus closing quotes) when whitespace and a capital or a quote follow.
 _SENTENCE_END = re.compile(r"[.!?][\"'”“’)]*(?=\s+[A-Z\"'“‘À-Ý])")
@@ -63,12 +51,12 @@ class Article:
         return tuple(p for p in self.paragraphs if p.kind == "body")
 
 
-def _kind(index: int, text: str) -> str:
+def _kind(index: int, text: str, furniture: tuple[str, ...], heads: tuple[str, ...]) -> str:
     if index == 0:
         return "title"
-    if text in HEADS:
+    if text in heads:
         return "head"
-    if any(text.startswith(f) for f in FURNITURE):
+    if any(text.startswith(f) for f in furniture):
         return "furniture"
     return "body"
 
@@ -83,13 +71,17 @@ def split_sentences(text: str) -> tuple[str, ...]:
     return tuple(text[a:b].strip() for a, b in bounds if text[a:b].strip())
 
 
-def parse_article(raw: str) -> Article:
-    """Split the seed's text into numbered paragraphs and sentences."""
+def parse_article(raw: str, furniture: tuple[str, ...] = (), heads: tuple[str, ...] = ()) -> Article:
+    """Split the seed's text into numbered paragraphs and sentences.
+
+    The first line is the title; lines equal to one of `heads` are section heads; lines that
+    start with one of `furniture` are the scraped page's, not the article's (data/article.yml).
+    """
     blocks = [b for b in re.split(r"\n\s*\n", raw.replace("\r\n", "\n").lstrip("\ufeff")) if b.strip()]
     lines = [line.strip() for block in blocks for line in block.split("\n") if line.strip()]
     paragraphs, flat, offset = [], [], 0
     for index, line in enumerate(lines):
-        kind, text = _kind(index, line), normalise(line)
+        kind, text = _kind(index, line, furniture, heads), normalise(line)
         start = offset if kind == "body" else -1
         sentences = split_sentences(text) if kind == "body" else ()
         paragraphs.append(Paragraph(index + 1, kind, line, start, sentences))

@@ -15,17 +15,11 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from .claims import ARTICLE_SOURCES, Claim
-from .markers import PROMISE_CLAIM
+from .articleinfo import Promise
+from .claims import Claim
 from .model import Project
 from .render import format_when
 
-# The deadline in Véran's letter, figure by figure with the sources giving it: they differ, so
-# the chart says who gives which figure and never merges them (vetted research, "conflicts").
-PROMISE_FIGURES = (
-    ((12, 18), "12–18 months", ("channelnews-veran-12-18-months",)),
-    ((24, 24), "two years", ("mediapart-veran-two-years", "ce-2025-06-25-495606")),
-)
 SHAPES = {  # status → path around (0, 0): shape as well as colour tells statuses apart
     "confirmed": "M-6 0a6 6 0 1 0 12 0a6 6 0 1 0-12 0z",
     "statement": "M-5.5-5.5h11v11h-11z",
@@ -50,6 +44,7 @@ class Row:
     kind: str  # the claim's status, or "article" or "deadline"
     claim_id: str = ""
     title: str = ""  # the claim's full text, shown on hover
+    promise: bool = False  # the claim of the promise whose deadlines are drawn
 
 
 @dataclass(frozen=True)
@@ -101,7 +96,7 @@ def add_months(when: str, months: int) -> str:
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Estimate a text's width generously: at least what DejaVu Sans, a wide font, needs.
 
-    ("Schrems II", 10) => 59.6; bold is 15 % wider: ("Schrems II", 10, True) => 68.5
+    ("Treaty II", 10) => 47.2; bold is 15 % wider: ("Treaty II", 10, True) => 54.3
     """
     em = sum(
         0.4 if c in NARROW_CHARS else 1.0 if c in WIDE_CHARS else 0.8 if c.isupper() else 0.64
@@ -123,7 +118,7 @@ def _pieces(word: str, width: float, size: float) -> list[str]:
 def wrap(text: str, width: float, size: float) -> list[str]:
     """Break a text at spaces into lines no wider than width (a longer word is cut).
 
-    ("Conseil d'État ruling", 100, 10) => ["Conseil d'État", "ruling"]
+    ("Court of appeal ruling", 100, 10) => ["Court of appeal", "ruling"]
     """
     lines: list[str] = []
     for word in text.split():
@@ -160,20 +155,22 @@ def make_scale(years: set[int], left: float, right: float) -> Scale:
 
 
 def _publisher(project: Project, source_id: str) -> str:
-    """ "ce-2025-06-25-495606" => "Conseil d'État" (the publisher, without its bracket)."""
+    """A source's publisher, without a bracketed remark: "Sénat (record)" => "Sénat"."""
     source = project.sources.get(source_id)
     return re.sub(r"\s*\(.*\)$", "", source.publisher) if source else source_id
 
 
-def deadline_rows(project: Project, letter: Claim) -> list[Row]:
-    """One row per figure of the promise that the letter's claim cites a source for.
+def deadline_rows(project: Project, letter: Claim, promise: Promise) -> list[Row]:
+    """One row per deadline of the promise (data/article.yml) whose sources the claim cites.
 
-    A letter of "2020-11-19" citing ChannelNews => a row "Within 12–18 months (ChannelNews)"
-    dated "19 November 2021 – 19 May 2022".
+    The sources may disagree on the deadline, so each row names the sources of its figure: a
+    letter of "2020-11-19" citing a source of "12–18 months" by Pub => a row "Within 12–18
+    months (Pub)" dated "19 November 2021 – 19 May 2022".
     """
     rows = []
-    for (low, high), figure, source_ids in PROMISE_FIGURES:
-        names = [_publisher(project, s) for s in source_ids if s in letter.sources]
+    for deadline in promise.deadlines:
+        (low, high), figure = deadline.months, deadline.words
+        names = [_publisher(project, s) for s in deadline.sources if s in letter.sources]
         if not names:
             continue
         first, last = add_months(letter.when, low), add_months(letter.when, high)
@@ -185,34 +182,39 @@ def deadline_rows(project: Project, letter: Claim) -> list[Row]:
     return rows
 
 
-def claim_row(claim: Claim, label: str) -> Row:
+def claim_row(claim: Claim, label: str, promise: bool = False) -> Row:
     """A claim's row: its date's span, its label, and its full text for hovering."""
     when = format_when(claim.when)
-    return Row(
-        *span(claim.when), when, label, claim.status, claim.claim_id, f"{when}: {claim.text}"
-    )
+    title = f"{when}: {claim.text}"
+    return Row(*span(claim.when), when, label, claim.status, claim.claim_id, title, promise)
 
 
-def article_row(project: Project) -> Row:
-    """The article's row, dated by its sources in the registry.
+def article_row(project: Project) -> Row | None:
+    """The article's row, dated by its sources in the registry; None when none has a date.
 
-    article-fr of "2021-04" by L'Usine Digitale => Row "The article (L'Usine Digitale)", April 2021
+    An original of "2021-04" by Pub => Row "The article (Pub)", April 2021
     """
-    dated = [s for s in project.sources.values() if s.source_id in ARTICLE_SOURCES and s.date]
+    own = project.info.article_sources
+    dated = [s for s in project.sources.values() if s.source_id in own and s.date]
     latest = max(dated, key=lambda s: s.date, default=None)
-    when = latest.date if latest else "2021-04"
-    text = f"The article ({_publisher(project, latest.source_id)})" if latest else "The article"
-    return Row(*span(when), format_when(when), text, "article")
+    if latest is None:
+        return None
+    text = f"The article ({_publisher(project, latest.source_id)})"
+    return Row(*span(latest.date), format_when(latest.date), text, "article")
 
 
 def key_rows(project: Project, claims: list[Claim]) -> list[Row]:
     """The named rows in date order: labelled claims (and the letter), the article, deadlines."""
-    letter = project.by_id.get(PROMISE_CLAIM)
-    if letter is None:
-        raise KeyError(f"the timeline's promise claim '{PROMISE_CLAIM}' is not in the claims")
-    rows = [claim_row(c, c.label or "The promise") for c in claims if c.label or c is letter]
-    rows.append(article_row(project))
-    return sorted(rows + deadline_rows(project, letter), key=lambda r: r.start)
+    promise = project.info.promise
+    letter = project.by_id.get(promise.claim) if promise else None
+    rows = [
+        claim_row(c, c.label or promise.label, c is letter)
+        for c in claims
+        if c.label or c is letter
+    ]
+    rows += [row for row in [article_row(project)] if row]
+    rows += deadline_rows(project, letter, promise) if letter else []
+    return sorted(rows, key=lambda r: r.start)
 
 
 def year_range(claims: list[Claim], rows: list[Row]) -> set[int]:
@@ -248,7 +250,7 @@ def _group(row: Row, body: str) -> str:
     """Wrap a row's drawing in a group carrying its kind, claim id and hover text."""
     data = f' data-claim="{escape(row.claim_id)}"' if row.claim_id else ""
     title = f"<title>{escape(row.title)}</title>" if row.title else ""
-    promise = " timeline__event--promise" if row.claim_id == PROMISE_CLAIM else ""
+    promise = " timeline__event--promise" if row.promise else ""
     kind = f"timeline__event timeline__event--{row.kind}{promise}"
     return f'<g class="{kind}"{data}>{title}{body}</g>'
 
@@ -324,8 +326,11 @@ def _levels(claims: list[Claim], scale: Scale) -> list[int]:
     return levels
 
 
-def _strip(claims: list[Claim], scale: Scale, top: float) -> tuple[str, float]:
-    """Every claim as a small mark over its date's span, stacked; return (SVG, bottom)."""
+def _strip(claims: list[Claim], scale: Scale, top: float, promise: str) -> tuple[str, float]:
+    """Every claim as a small mark over its date's span, stacked; return (SVG, bottom).
+
+    `promise`: the id of the promise's claim ("" for none), drawn in the promise's colour.
+    """
     out = [_text(LEFT, top + 14, f"All {len(claims)} claims, by date", "heading")]
     levels = _levels(claims, scale)
     for claim, level in zip(claims, levels, strict=True):
@@ -333,7 +338,7 @@ def _strip(claims: list[Claim], scale: Scale, top: float) -> tuple[str, float]:
         y, middle = top + 32 + level * LEVEL, round((x1 + x2) / 2, 1)
         out.append(
             _group(
-                claim_row(claim, ""),
+                claim_row(claim, "", claim.claim_id == promise),
                 f'<line class="timeline__precision" x1="{x1}" x2="{x2}" y1="{y}" y2="{y}"/>'
                 f'<path class="timeline__mark" transform="translate({middle} {y}) scale(.65)"'
                 f' d="{SHAPES[claim.status]}"/>',
@@ -373,7 +378,8 @@ def render_wide(project: Project, claims: list[Claim], ids: str = "timeline") ->
         tops.append(top)
         svg, top = _wide_row(row, scale, top)
         drawn.append(svg)
-    strip, axis = _strip(claims, scale, top + 8)
+    promise = project.info.promise.claim if project.info.promise else ""
+    strip, axis = _strip(claims, scale, top + 8, promise)
     guides = "".join(
         _guide(r, scale, t, axis) for r, t in zip(rows, tops, strict=True) if not r.claim_id
     )
@@ -420,15 +426,14 @@ def render_narrow(project: Project, claims: list[Claim], ids: str = "timeline-na
     top, drawn, marks, promise = 10.0, [], [], []
     for row in rows:
         marks.append(top + 8)
-        if row.claim_id == PROMISE_CLAIM or row.kind == "deadline":
+        if row.promise or row.kind == "deadline":
             promise.append(top + 8)
         svg, top = _narrow_row(row, top)
         drawn.append(svg)
-    spine = (
-        f'<line class="timeline__axis" x1="{SPINE}" x2="{SPINE}" y1="{marks[0]}"'
-        f' y2="{marks[-1]}"/><line class="timeline__wait" x1="{SPINE}" x2="{SPINE}"'
-        f' y1="{min(promise)}" y2="{max(promise)}"/>'
-    )
+    spine = f'<line class="timeline__axis" x1="{SPINE}" x2="{SPINE}" y1="{marks[0]}" y2="{marks[-1]}"/>'
+    if len(promise) > 1:
+        spine += (f'<line class="timeline__wait" x1="{SPINE}" x2="{SPINE}"'
+                  f' y1="{min(promise)}" y2="{max(promise)}"/>')  # fmt: skip
     words = _description(project, claims, rows, None)
     return _svg((NARROW, round(top)), ids, words, spine + "".join(drawn))
 
@@ -452,11 +457,9 @@ def _description(
     if cuts:
         what += ". Years without events are left out: "
         what += ", ".join(f"{a} to {b}" for a, b, _ in cuts)
-    letter = project.by_id[PROMISE_CLAIM]
+    letter = next((r for r in rows if r.promise), None)
     deadlines = "; ".join(f"{r.text}: {r.date}" for r in rows if r.kind == "deadline")
-    promise = (
-        f" Deadlines of the letter of {format_when(letter.when)}: {deadlines}." if deadlines else ""
-    )
+    promise = f" Deadlines of the promise of {letter.date}: {deadlines}." if letter and deadlines else ""
     return (
         f"Timeline of the story, {min(years)} to {max(years)}",
         f"{what}.{promise} The list below gives every event as text.",

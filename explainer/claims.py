@@ -1,24 +1,23 @@
 """Plain data → validated, frozen `Source` and `Claim` records, collecting every problem.
 
-Checks shapes, ids, pages, statuses and sources, and each value with `values` (dates, URLs,
-pasted text, quotes). Knows nothing of files, Markdown or MkDocs: the caller passes parsed data
-and the context.
+The rules of claims and sources: ids, pages, statuses, sources, dates, updates and corrections,
+with the generic key and value checks of `records` and single values checked by `values`.
+Knows nothing of files, Markdown or MkDocs: the caller passes parsed data and the context.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from difflib import get_close_matches
 
 from .article import Article
 from .problems import Problem
+from .records import Checker
 from .standalone import leaning_problem
-from .values import ID_PATTERN, check_date, check_day, check_text, check_url, hint, quote_problem
-from .yamlload import KEY_LINES, LINE_KEY, LineList
+from .values import ID_PATTERN, check_date, check_day, check_url, hint, quote_problem
+from .yamlload import LINE_KEY, LineList
 
 STATUSES = ("reported", "alleged", "statement", "confirmed", "disputed")
-ARTICLE_SOURCES = frozenset({"article-en", "article-fr"})
 SOURCE_KEYS = {
     "id": True,
     "title": True,
@@ -48,7 +47,6 @@ CLAIM_KEYS = {
 CORRECTION_KEYS = {"date": True, "note": True}
 LABEL_LIMIT = 40  # characters: the label is drawn on the timeline chart
 CONFIDENCES = ("high", "medium")
-LIST_KEYS = ("quotes", "sources", "aliases")
 
 
 @dataclass(frozen=True)
@@ -90,89 +88,6 @@ class Correction:
     note: str
 
 
-class _Checker:
-    """Collects problems for one file while records are built."""
-
-    def __init__(self, path: str) -> None:
-        self.path, self.problems = path, []
-
-    def add(self, line: int, subject: str, problem: str) -> None:
-        self.problems.append(Problem(self.path, line, subject, problem))
-
-    @staticmethod
-    def line_of(entry: dict, key: str) -> int:
-        return entry.get(KEY_LINES, {}).get(key, entry[LINE_KEY])
-
-    def entries(self, data: object, top_key: str) -> list[dict]:
-        if data is None:
-            self.add(1, self.path, f"the file is empty; expected a '{top_key}:' list")
-            return []
-        if not isinstance(data, dict) or not isinstance(data.get(top_key), list):
-            line = data.get(LINE_KEY, 1) if isinstance(data, dict) else 1
-            self.add(line, self.path, f"expected a mapping with a '{top_key}:' list")
-            return []
-        extra = sorted(str(k) for k in data if k not in (top_key, LINE_KEY, KEY_LINES))
-        if extra:
-            self.add(data[LINE_KEY], self.path, f"unknown top-level key '{extra[0]}'")
-        good = [e for e in data[top_key] if isinstance(e, dict)]
-        if len(good) != len(data[top_key]):
-            self.add(data[LINE_KEY], self.path, f"every '{top_key}' entry must be a mapping")
-        if not data[top_key]:
-            self.add(data[LINE_KEY], self.path, f"the '{top_key}' list is empty")
-        return good
-
-    def fields(self, entry: dict, keys: dict, subject: str, nested: tuple = ()) -> dict:
-        """Check keys and that values are non-empty strings or lists of them.
-
-        Keys in `nested` (lists of mappings) are known but left to the caller to check.
-        """
-        out, meant = {}, set()
-        for key in sorted(set(entry) - set(keys) - {LINE_KEY, KEY_LINES}, key=str):
-            meant.update(get_close_matches(str(key), list(keys), n=1, cutoff=0.6))
-            self.add(
-                self.line_of(entry, key), subject, f"unknown key '{key}'{hint(str(key), keys)}"
-            )
-        for key, required in keys.items():
-            if key in nested:
-                continue
-            value, line = entry.get(key), self.line_of(entry, key)
-            if value is None:
-                # A misspelt key is reported once, as unknown, not again as missing.
-                if required and key not in meant and (key != "date" or key not in entry):
-                    null = " (use null when it is not known)" if key == "date" else ""
-                    self.add(line, subject, f"missing required key '{key}'{null}")
-                elif not required and key in entry:  # only a source's date may be null
-                    self.add(line, subject, f"'{key}' is empty; give it a value or delete the line")
-            elif (clean := self.value(key, value, line, subject)) is not None:
-                out[key] = clean
-        return out
-
-    def value(self, key: str, value: object, line: int, subject: str) -> str | tuple | None:
-        """Return a field's value stripped, or None after adding its problem."""
-        listed = key in LIST_KEYS
-        strings = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
-        if isinstance(value, list) and not listed:
-            self.add(line, subject, f"'{key}' must be a non-empty string, not a list")
-        elif isinstance(value, list) and not (value and strings):
-            self.add(line, subject, f"'{key}' must be a list of non-empty strings")
-        elif isinstance(value, list):
-            lines = getattr(value, "lines", [line] * len(value))
-            bad = [(n, p) for n, v in zip(lines, value) if (p := check_text(v))]
-            for item_line, problem in bad:
-                self.add(item_line, subject, f"'{key}' {problem}")
-            return None if bad else tuple(v.strip() for v in value)
-        elif not isinstance(value, str) or not value.strip():
-            kind = "a list of non-empty strings" if listed else "a non-empty string"
-            self.add(line, subject, f"'{key}' must be {kind}")
-        elif listed:
-            self.add(line, subject, f"'{key}' must be a list, e.g. [{value!r}]")
-        elif problem := check_text(value):
-            self.add(line, subject, f"'{key}' {problem}")
-        else:
-            return value.strip()
-        return None
-
-
 def _source_problems(f: dict, today: dt.date):
     """Yield (key, problem) for one source's well-typed fields."""
     if "id" in f and not ID_PATTERN.fullmatch(f["id"]):
@@ -190,7 +105,7 @@ def validate_sources(
     data: object, path: str, today: dt.date
 ) -> tuple[dict[str, Source], list[Problem]]:
     """Build the sources registry, keyed by id, and its problems."""
-    check, sources = _Checker(path), {}
+    check, sources = Checker(path), {}
     for entry in check.entries(data, "sources"):
         subject = f"source '{entry.get('id')}'" if isinstance(entry.get("id"), str) else "source"
         f = check.fields(entry, SOURCE_KEYS, subject)
@@ -209,7 +124,7 @@ def validate_sources(
     return sources, check.problems
 
 
-def _claim_problems(f: dict, article: Article, pages, sources, today: dt.date):
+def _claim_problems(f: dict, article: Article, pages, sources, today: dt.date, own: frozenset):
     """Yield (key, item index or None, problem) for one claim's well-typed fields."""
     if "id" in f and not ID_PATTERN.fullmatch(f["id"]):
         yield "id", None, "id must be kebab-case (a-z, 0-9, '-'); it becomes the anchor #claim-<id>"
@@ -240,7 +155,7 @@ def _claim_problems(f: dict, article: Article, pages, sources, today: dt.date):
             yield "sources", index, f"unknown source '{source_id}'{hint(source_id, sources)}"
     if not f.get("quotes") and not f.get("sources"):
         yield "id", None, "needs at least one quote from the article or one source"
-    if f.get("status") == "confirmed" and not set(f.get("sources", ())) - ARTICLE_SOURCES:
+    if f.get("status") == "confirmed" and not set(f.get("sources", ())) - own:
         yield (
             "status",
             None,
@@ -260,12 +175,12 @@ def _line(entry: dict, key: str, index: int | None) -> int:
     value = entry.get(key)
     if index is not None and isinstance(value, LineList):
         return value.lines[index]
-    return _Checker.line_of(entry, key)
+    return Checker.line_of(entry, key)
 
 
-def _corrections(check: _Checker, entry: dict, updated: str | None, subject: str, today: dt.date):
+def _corrections(check: Checker, entry: dict, updated: str | None, subject: str, today: dt.date):
     """Validate a claim's `corrections:` list; return the Correction records (none if any is bad)."""
-    data, line = entry.get("corrections"), _Checker.line_of(entry, "corrections")
+    data, line = entry.get("corrections"), Checker.line_of(entry, "corrections")
     if "corrections" not in entry:
         return ()
     if not isinstance(data, list) or not data or not all(isinstance(d, dict) for d in data):
@@ -276,24 +191,30 @@ def _corrections(check: _Checker, entry: dict, updated: str | None, subject: str
         f = check.fields(item, CORRECTION_KEYS, f"{subject} correction")
         at = item[LINE_KEY]
         if "date" in f and (problem := check_day(f["date"], today)):
-            check.add(_Checker.line_of(item, "date"), subject, f"correction {problem}")
+            check.add(Checker.line_of(item, "date"), subject, f"correction {problem}")
         elif "date" in f and updated and f["date"] > updated:
-            check.add(_Checker.line_of(entry, "updated"), subject,
+            check.add(Checker.line_of(entry, "updated"), subject,
                       f"updated '{updated}' is earlier than its correction of {f['date']} (line {at})")
         if "date" in f and "note" in f:
             found.append(Correction(f["date"], f["note"]))
     return tuple(found) if len(check.problems) == count else ()
 
 
-def validate_claims(data: object, path: str, article: Article, pages, sources, today: dt.date):
-    """Build the claims in file order; return (valid claims, every id named, problems)."""
-    check, claims, seen, names = _Checker(path), [], {}, set()
+def validate_claims(
+    data: object, path: str, article: Article, pages, sources, today: dt.date,
+    article_sources: frozenset = frozenset(),
+):  # fmt: skip
+    """Build the claims in file order; return (valid claims, every id named, problems).
+
+    `article_sources`: the sources that are the article itself (data/article.yml).
+    """
+    check, claims, seen, names = Checker(path), [], {}, set()
     for entry in check.entries(data, "claims"):
         line = entry[LINE_KEY]
         subject = f"claim '{entry.get('id')}'" if isinstance(entry.get("id"), str) else "claim"
         names.update([entry["id"]] if isinstance(entry.get("id"), str) else [])
         f = check.fields(entry, CLAIM_KEYS, subject, nested=("corrections",))
-        for key, index, problem in _claim_problems(f, article, pages, sources, today):
+        for key, index, problem in _claim_problems(f, article, pages, sources, today, article_sources):
             check.add(_line(entry, key, index), subject, problem)
         corrections = _corrections(check, entry, f.get("updated"), subject, today)
         for name in (f.get("id"), *f.get("aliases", ())):

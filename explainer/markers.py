@@ -50,10 +50,6 @@ def find_markers(text: str) -> tuple[list[Marker], list[tuple[int, str]]]:
     return markers, problems
 
 
-# The timeline draws the deadline promised in this claim's letter, so a timeline needs it.
-PROMISE_CLAIM = "veran-new-solution-timeframe"
-
-
 def check_pages(pages: dict[str, str], claims, ids: set[str], docs_rel: str,
                 claims_path: str = "data/claims.yml") -> list[Problem]:
     """Check every page's markers against the claim ids; `pages` maps page name → Markdown text.
@@ -76,9 +72,6 @@ def check_pages(pages: dict[str, str], claims, ids: set[str], docs_rel: str,
                     problems.append(Problem(path, m.line, subject, f"second fact box; the first is on line {boxes[page]}"))
                 boxes.setdefault(page, m.line)
             elif m.verb in BARE_VERBS:
-                if m.verb == "timeline" and PROMISE_CLAIM not in ids:
-                    problems.append(Problem(path, m.line, "marker 'timeline'",
-                                            f"needs the claim '{PROMISE_CLAIM}' (its promised deadline is drawn)"))
                 first = bare.setdefault((page, m.verb), m.line)
                 if first != m.line:
                     problems.append(Problem(path, m.line, f"marker '{m.verb}'",

@@ -25,7 +25,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from .markers import COMMENT, VERBS
-from .model import Project, Settings
+from .model import OPTION_HELP, OPTIONS, Project, Settings
 from .problems import ClaimsError
 from .project import load_project
 from .render import render_corrections, render_factbox, render_ref, render_single
@@ -145,12 +145,11 @@ class ExplainerExtension(Extension):
             "project": ["", "The build's validated Project, handed over by the engine adapter"],
             "project_file": ["", "The same, pickled by the Zensical adapter for its build"],
             "base_dir": ["", "Folder the other paths are relative to; '' = the working directory"],
-            "claims": ["data/claims.yml", "The claims file"],
-            "sources": ["data/sources.yml", "The sources registry"],
-            "article": ["seeds/000_2cbf70e41ac90a36.txt", "The article (seed) text"],
-            "docs_dir": ["docs", "The pages folder, scanned for markers"],
-            "source_page": ["", "Docs-relative page showing the article, for quote links"],
         }
+        # The path options and their defaults: Settings is the one place that states them.
+        defaults = Settings(Path("."))
+        for name in OPTIONS:
+            self.config[name] = [getattr(defaults, name), OPTION_HELP[name]]
         super().__init__(**kwargs)
         self.page: str | None = None
         self.page_path: str | None = None  # docs-relative source path, known under Zensical only
@@ -179,8 +178,7 @@ class ExplainerExtension(Extension):
 
     def settings(self) -> Settings:
         c = self.getConfigs()
-        return Settings(Path(c["base_dir"] or ".").resolve(), c["claims"], c["sources"], c["article"],
-                        c["docs_dir"], c["source_page"])
+        return Settings.from_options(Path(c["base_dir"] or ".").resolve(), c)
 
     def element(self, html: str, inline: bool = True) -> etree.Element:
         """Parse rendered HTML for the page; under Zensical, make its page links relative."""

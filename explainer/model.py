@@ -10,10 +10,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Article
+from .articleinfo import ArticleInfo
 from .claims import Claim, Source
 
 EXTENSION = "explainer.mdext"  # the Markdown extension's name in mkdocs.yml
-OPTIONS = ("claims", "sources", "article", "docs_dir", "source_page")  # its path options
+OPTION_HELP = {  # the extension's path options in mkdocs.yml, relative to its folder
+    "claims": "The claims file",
+    "sources": "The sources registry",
+    "article": "The article's text (the seed)",
+    "article_data": "What the code needs to know about the article",
+    "docs_dir": "The pages folder, scanned for markers",
+    "source_page": "Docs-relative page showing the article, for quote links",
+}
+OPTIONS = tuple(OPTION_HELP)
 
 
 @dataclass(frozen=True)
@@ -23,7 +32,8 @@ class Settings:
     base_dir: Path
     claims: str = "data/claims.yml"
     sources: str = "data/sources.yml"
-    article: str = "seeds/000_2cbf70e41ac90a36.txt"
+    article: str = "seeds/article.txt"  # the article's text; mkdocs.yml names the real file
+    article_data: str = "data/article.yml"  # what the code needs to know about the article
     docs_dir: str = "docs"
     source_page: str = ""  # docs-relative page showing the article, e.g. "source.md"; "" = none
 
@@ -47,6 +57,7 @@ class Project:
     settings: Settings
     by_id: dict[str, Claim] = field(default_factory=dict)
     pages: dict[str, dict[str, str]] = field(default_factory=dict)  # page => front matter
+    info: ArticleInfo | None = None  # data/article.yml
     _pages: dict[str, tuple[Claim, ...]] = field(init=False, repr=False, compare=False)
     _numbers: dict[str, int] = field(init=False, repr=False, compare=False)
 

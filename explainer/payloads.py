@@ -10,7 +10,7 @@ import json
 
 from .claims import Claim, Source
 from .model import Project
-from .share import SHARE_DIR, SOURCE_ARTICLE, claim_sources
+from .share import SHARE_DIR, claim_sources
 
 CLAIMS_JSON_VERSION = 1
 
@@ -53,7 +53,7 @@ def claim_record(project: Project, claim: Claim, page_url: str, site_url: str) -
 
 def claims_payload(project: Project, page_urls: dict[str, str], site_url: str) -> dict:
     """The whole claims.json document; `page_urls` maps page name → absolute URL."""
-    article = project.sources[SOURCE_ARTICLE]
+    article = project.sources[project.info.text_source]
     return {
         "version": CLAIMS_JSON_VERSION,
         "site_url": site_url,
@@ -84,15 +84,16 @@ def article_jsonld(
 ) -> dict:
     """Schema.org `Article` for one page: its claims' sources as citations, based on the article."""
     sources = {s.source_id: s for c in claims for s in claim_sources(project, c)}
-    cited = [s for i, s in sources.items() if i != SOURCE_ARTICLE]  # that one is isBasedOn
-    article = project.sources[SOURCE_ARTICLE]
+    text = project.info.text_source
+    cited = [s for i, s in sources.items() if i != text]  # that one is isBasedOn
+    article = project.sources[text]
     data = {
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": title,
         "description": description,
         "url": url,
-        "inLanguage": "en",
+        "inLanguage": project.info.language,
         "isPartOf": {"@type": "WebSite", "name": site_name, "url": site_url},
         "isBasedOn": {"@type": "NewsArticle", "name": article.title, "url": article.url},
     }

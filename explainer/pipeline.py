@@ -35,7 +35,7 @@ def generated_files(project: Project, site: Site) -> dict[str, str]:
     urls = {page: site.page_url(page) for page in titles}
     payload = payloads.claims_payload(project, urls, site.url)
     files["claims.json"] = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
-    files.update(share.alias_pages(project.claims))
+    files.update(share.alias_pages(project))
     return files
 
 

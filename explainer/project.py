@@ -13,13 +13,14 @@ from pathlib import Path
 import yaml
 
 from .article import parse_article
+from .articleinfo import check_notes, check_references, validate_article_info
 from .claims import Claim, Source, validate_claims, validate_sources
 from .markers import check_pages
 from .model import Project, Settings
 from .problems import ClaimsError, Problem
 from .yamlload import MAX_BYTES, YamlError, decode, load_yaml
 
-_KINDS = {"claims": "claim", "sources": "source"}  # what one entry of each file is called
+_KINDS = {"claims": "claim", "sources": "source", "article_data": "note"}  # what one entry of each file is called
 
 
 def _read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
@@ -78,22 +79,26 @@ def _read_yaml(settings: Settings, name: str) -> tuple[object, list[Problem]]:
 def load_project(settings: Settings, today: dt.date | None = None) -> Project:
     """Load and validate everything; raise ClaimsError listing every problem."""
     today = today or dt.date.today()
-    text, read_problems = _read_text(settings.path("article"), settings.article)
-    article = parse_article(text or "")
-    pages, found = read_pages(settings)
+    info_data, read_problems = _read_yaml(settings, "article_data")
+    info, found = (None, []) if read_problems else validate_article_info(info_data, settings.article_data)
+    read_problems += found
+    text, found = _read_text(settings.path("article"), settings.article)
+    article = parse_article(text or "", *((info.furniture, info.heads) if info else ()))
+    pages, more = read_pages(settings)
     source_data, problems = _read_yaml(settings, "sources")
     claim_data, claim_problems = _read_yaml(settings, "claims")
-    read_problems += found + claim_problems
+    read_problems += found + more + claim_problems
     sources: dict[str, Source] = {}
     if not problems:
         sources, found = validate_sources(source_data, settings.sources, today)
         problems += found
     claims: list[Claim] = []
-    if sources and not read_problems:
+    if sources and info and not read_problems:
         claims, ids, found = validate_claims(
-            claim_data, settings.claims, article, pages, sources, today
+            claim_data, settings.claims, article, pages, sources, today, info.article_sources
         )
-        problems += found
+        problems += found + check_notes(info, article, settings.article_data)
+        problems += check_references(info, sources, ids, settings.article_data)
         if ids:  # with no claim named at all, every marker would be reported as unknown
             problems += check_pages(pages, claims, ids, settings.docs_dir, settings.claims)
     problems += read_problems
@@ -101,7 +106,7 @@ def load_project(settings: Settings, today: dt.date | None = None) -> Project:
         raise ClaimsError(problems)
     metas = {name: front_matter(text) for name, text in pages.items()}
     by_id = {c.claim_id: c for c in claims}
-    return Project(article, sources, tuple(claims), settings, by_id, metas)
+    return Project(article, sources, tuple(claims), settings, by_id, metas, info)
 
 
 def front_matter(text: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from .claims import ARTICLE_SOURCES, Claim, Source
+from .claims import Claim, Source
 from .model import Project
 
 STATUS_LABELS = {
@@ -74,7 +74,7 @@ def render_claim(project: Project, claim: Claim) -> str:
         else ""
     )
     outside = [
-        project.sources[s] for s in claim.sources if s not in ARTICLE_SOURCES or not claim.quotes
+        project.sources[s] for s in claim.sources if s not in project.info.article_sources or not claim.quotes
     ]
     sources = "".join(_source_item(s) for s in outside)
     sources = (
@@ -168,9 +168,8 @@ def _ref_link(project: Project, claim: Claim, page: str | None, brief: bool) -> 
         f"claim {label}" if claim.page == page else f"claim {number} on {page_label(claim.page)}"
     )
     return (
-        f'<a href="{page_path}#claim-{escape(claim.claim_id)}" title="{tooltip}">'
-        f'<span class="visually-hidden">{escape(where)} ({status})</span>'
-        f'<span aria-hidden="true">{escape(label)}</span></a>'
+        f'<a href="{page_path}#claim-{escape(claim.claim_id)}" title="{tooltip}"'
+        f' aria-label="{escape(where)} ({status})">{escape(label)}</a>'
     )
 
 

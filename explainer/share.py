@@ -16,8 +16,6 @@ from .claims import Claim, Source
 from .model import Project
 from .render import STATUS_LABELS, format_when
 
-SOURCE_ARTICLE = "article-en"  # the text quoted, word for word
-ORIGINAL_ARTICLE = "article-fr"  # the original it translates
 TITLE_LIMIT = 110
 SHARE_DIR = "claims"
 
@@ -37,14 +35,14 @@ def share_uri(claim_id: str) -> str:
 
 def claim_sources(project: Project, claim: Claim) -> list[Source]:
     """The claim's sources in file order, with the article first when the claim quotes it."""
-    ids = ([SOURCE_ARTICLE] if claim.quotes else []) + list(claim.sources)
+    ids = ([project.info.text_source] if claim.quotes else []) + list(claim.sources)
     return [project.sources[i] for i in dict.fromkeys(ids) if i in project.sources]
 
 
 def claim_summary(project: Project, claim: Claim) -> str:
     """One line for previews: status · who · when · sources.
 
-    => "Allegation · Anticor · March 2021 · Sources: geeky.news, Siècle Digital"
+    => "Allegation · An association · March 2021 · Sources: A Weekly, The Daily"
     """
     publishers = list(dict.fromkeys(s.publisher for s in claim_sources(project, claim)))
     label = "Source" if len(publishers) == 1 else "Sources"
@@ -81,18 +79,20 @@ def share_markdown(project: Project, claim: Claim, page_title: str) -> str:
 def article_line(project: Project) -> str:
     """Say which article "the article" is, with links: a share page is read on its own.
 
-    => "“The article” is L'Usine Digitale's article of April 2021, “…” (in French), quoted
-    here in its English version published by geeky.news: “…”."
+    => "“The article” is Pub's article of April 2021, “Title”, quoted here in the translation
+    published by Other: “Title in translation”." (data/article.yml names the two sources)
     """
-    english = project.sources[SOURCE_ARTICLE]
-    original = project.sources.get(ORIGINAL_ARTICLE)
-    translated = f"quoted here in its English version published by {escape(english.publisher)}"
+    text = project.sources[project.info.text_source]
+    original = project.sources.get(project.info.original_source)
     if original is None:
-        return f'<p class="share__article">“The article” is {_link(english)}, {translated}.</p>'
+        when = f", {escape(format_when(text.date))}" if text.date else ""
+        by = f"{escape(text.publisher)}{when}"
+        return f'<p class="share__article">“The article” is {_link(text)}, published by {by}.</p>'
     when = f" of {escape(format_when(original.date))}" if original.date else ""
     return (
         f'<p class="share__article">“The article” is {escape(original.publisher)}’s article{when},'
-        f" {_link(original)} (in French), {translated}: {_link(english)}.</p>"
+        f" {_link(original)}, quoted here in the translation published by"
+        f" {escape(text.publisher)}: {_link(text)}.</p>"
     )
 
 
@@ -110,7 +110,7 @@ def share_pages(project: Project, titles: dict[str, str]) -> dict[str, str]:
 
 # An old share page sends the visitor on, keeping any #fragment (the script) or not (the meta).
 REDIRECT = """<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <title>Redirecting…</title>
@@ -126,14 +126,15 @@ REDIRECT = """<!doctype html>
 """
 
 
-def alias_pages(claims: tuple[Claim, ...]) -> dict[str, str]:
+def alias_pages(project: Project) -> dict[str, str]:
     """Each alias's old share page, as a redirect to the claim's current one.
 
     Claim "new" with aliases ("old",) => {"claims/old/index.html": <redirect to "../new/">}
     """
+    lang = escape(project.info.language)
     return {
-        f"{SHARE_DIR}/{alias}/index.html": REDIRECT.format(url=f"../{escape(c.claim_id)}/")
-        for c in claims
+        f"{SHARE_DIR}/{alias}/index.html": REDIRECT.format(url=f"../{escape(c.claim_id)}/", lang=lang)
+        for c in project.claims
         for alias in c.aliases
     }
 

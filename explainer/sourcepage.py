@@ -2,7 +2,8 @@
 
 Pure: project in, one HTML string out, every value escaped. Paragraphs keep article.py's numbers
 as anchors (#para-N); each cited passage is a <mark> followed by links to the claims citing it;
-the slips listed in SLIPS are marked and explained, never corrected. Furniture is listed, not shown.
+the notes of data/article.yml (slips and other remarks) are marked and explained, never
+corrected. Furniture is listed, not shown; the page's words come from data/article.yml too.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from html import escape
 from itertools import pairwise
 
 from .article import Article, Paragraph, normalise
+from .articleinfo import Note
 from .claims import Claim
 from .model import Project
 from .render import render_refs
-from .slips import SLIPS, Slip, check_slips
 
 
 def raw_offsets(raw: str) -> list[int]:
@@ -56,13 +57,13 @@ def _passages(project: Project, paragraph: Paragraph) -> list[tuple[int, int, li
     return passages
 
 
-def _slip_spans(paragraph: Paragraph, slips: tuple[Slip, ...]) -> list[tuple[int, int, int]]:
-    """Return (start, end, slip number) for the slips in a paragraph, raw offsets."""
+def _slip_spans(paragraph: Paragraph, slips: tuple[Note, ...]) -> list[tuple[int, int, int]]:
+    """Return (start, end, note number) for the notes in a paragraph, raw offsets."""
     found = []
     for number, slip in enumerate(slips, 1):
-        start = paragraph.text.find(slip.snippet)
+        start = paragraph.text.find(slip.text)
         if start >= 0:
-            found.append((start, start + len(slip.snippet), number))
+            found.append((start, start + len(slip.text), number))
     return found
 
 
@@ -70,9 +71,9 @@ def _covering(spans, at: int):
     return next((span for span in spans if span[0] <= at < span[1]), None)
 
 
-def render_text(project: Project, paragraph: Paragraph, slips: tuple[Slip, ...] = SLIPS) -> str:
-    """Render one body paragraph's text: marks and claim links for passages, slip markers."""
-    text = paragraph.text
+def render_text(project: Project, paragraph: Paragraph) -> str:
+    """Render one body paragraph's text: marks and claim links for passages, note markers."""
+    text, slips = paragraph.text, project.info.notes
     passages, spans = _passages(project, paragraph), _slip_spans(paragraph, slips)
     cuts = sorted({0, len(text), *(bound for item in [*passages, *spans] for bound in item[:2])})
     html = []
@@ -89,16 +90,17 @@ def render_text(project: Project, paragraph: Paragraph, slips: tuple[Slip, ...] 
     return "".join(html)
 
 
-def _slip_ref(number: int, slip: Slip) -> str:
-    """The label after a slip: a link to its explanation, which also shows on hover and focus."""
+def _slip_ref(number: int, slip: Note) -> str:
+    """The label after a note ("slip 3", "note 7"): a link to its explanation, also shown on
+    hover and focus."""
     note = escape(slip.explanation)
     return (
         f'<sup class="sourcepage__slipref" id="slip-{number}-ref"><a href="#slip-{number}"'
-        f' title="{note}">slip {number}<span class="visually-hidden">: {note}</span></a></sup>'
+        f' title="{note}">{slip.kind} {number}<span class="visually-hidden">: {note}</span></a></sup>'
     )
 
 
-def _paragraph(project: Project, paragraph: Paragraph, slips: tuple[Slip, ...]) -> str:
+def _paragraph(project: Project, paragraph: Paragraph) -> str:
     anchor = f"para-{paragraph.number}"
     if paragraph.kind in ("title", "head"):
         tag = "h2" if paragraph.kind == "title" else "h3"
@@ -108,39 +110,32 @@ def _paragraph(project: Project, paragraph: Paragraph, slips: tuple[Slip, ...]) 
         f'<a class="sourcepage__number" href="#{anchor}"><span class="visually-hidden">Paragraph'
         f" </span>{paragraph.number}</a> "
     )
-    text = render_text(project, paragraph, slips)
+    text = render_text(project, paragraph)
     return f'<p class="sourcepage__para" id="{anchor}">{number}{text}</p>'
 
 
-def _slip_item(article: Article, number: int, slip: Slip) -> str:
-    where = next(p.number for p in article.body if slip.snippet in p.text)
+def _slip_item(article: Article, number: int, slip: Note) -> str:
+    where = next(p.number for p in article.body if slip.text in p.text)
     return (
-        f'<li id="slip-{number}"><q>{escape(slip.snippet)}</q> (<a href="#slip-{number}-ref">'
-        f"paragraph {where}</a>): {escape(slip.explanation)}</li>"
+        f'<li id="slip-{number}"><q>{escape(slip.text)}</q> (<a href="#slip-{number}-ref">'
+        f"{slip.kind}, paragraph {where}</a>): {escape(slip.explanation)}</li>"
     )
 
 
-def render_source_page(project: Project, slips: tuple[Slip, ...] = SLIPS) -> str:
-    """Render the whole article block: paragraphs, the furniture left out, and the slips."""
-    article = project.article
-    if problems := check_slips(article, slips):
-        raise ValueError("; ".join(problems))
-    shown = "".join(
-        _paragraph(project, p, slips) for p in article.paragraphs if p.kind != "furniture"
-    )
+def render_source_page(project: Project) -> str:
+    """Render the whole article block: paragraphs, the furniture left out, and the notes."""
+    article, words, notes = project.article, project.info.page_words, project.info.notes
+    shown = "".join(_paragraph(project, p) for p in article.paragraphs if p.kind != "furniture")
     furniture = "".join(
         f"<li><q>{escape(p.text)}</q></li>" for p in article.paragraphs if p.kind == "furniture"
     )
-    items = "".join(_slip_item(article, n, s) for n, s in enumerate(slips, 1))
-    return (
-        f'<div class="sourcepage"><div class="sourcepage__article">{shown}</div>'
+    items = "".join(_slip_item(article, n, s) for n, s in enumerate(notes, 1))
+    left_out = (
         '<h2 id="left-out">Lines left out</h2>'
-        "<p>The copy of the article ends with lines from the web page around it, not part of the"
-        " article. They are left out above by an explicit list in the site's code, not"
-        " silently:</p>"
-        f'<ul class="sourcepage__furniture">{furniture}</ul>'
-        '<h2 id="slips">Slips in the English text</h2>'
-        "<p>The English text reads as a machine translation. These passages are shown above exactly"
-        " as published, marked, and explained here; none is corrected.</p>"
-        f'<ol class="sourcepage__slips">{items}</ol></div>'
+        f'<p>{escape(words["left_out"])}</p><ul class="sourcepage__furniture">{furniture}</ul>'
+    ) if furniture else ""  # fmt: skip
+    return (
+        f'<div class="sourcepage"><div class="sourcepage__article">{shown}</div>{left_out}'
+        f'<h2 id="slips">{escape(words["notes_heading"])}</h2>'
+        f'<p>{escape(words["notes_intro"])}</p><ol class="sourcepage__slips">{items}</ol></div>'
     )

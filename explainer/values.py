@@ -25,7 +25,7 @@ INVISIBLE = re.compile(
 def check_text(value: str) -> str | None:
     """Return a problem if a value holds an invisible character, or None.
 
-    "Anticor\u200b" => "contains an invisible character U+200B (ZERO WIDTH SPACE) at position 8;
+    "Example\u200b" => "contains an invisible character U+200B (ZERO WIDTH SPACE) at position 8;
     delete it"
     """
     if match := INVISIBLE.search(value):
