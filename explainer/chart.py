@@ -174,9 +174,10 @@ def deadline_rows(project: Project, letter: Claim, promise: Promise) -> list[Row
         if not names:
             continue
         first, last = add_months(letter.when, low), add_months(letter.when, high)
-        date = format_when(first)
+        # Months, not days: "within 12 months" of a dated letter names no day.
+        date = format_when(first[:7])
         if low != high:
-            date = f"{date} – {format_when(last)}"
+            date = f"{date} – {format_when(last[:7])}"
         text = f"Within {figure} ({', '.join(names)})"
         rows.append(Row(span(first)[0], span(last)[0], date, text, "deadline"))
     return rows

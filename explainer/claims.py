@@ -14,7 +14,7 @@ from .article import Article
 from .problems import Problem
 from .records import Checker
 from .standalone import leaning_problem
-from .values import ID_PATTERN, check_date, check_day, check_url, hint, quote_problem
+from .values import ID_PATTERN, check_date, check_day, check_url, hint, quote_problem, shorten
 from .yamlload import LINE_KEY, LineList
 
 STATUSES = ("reported", "alleged", "statement", "confirmed", "disputed")
@@ -41,11 +41,13 @@ CLAIM_KEYS = {
     "note": False,
     "aliases": False,
     "label": False,
+    "headline": False,
     "updated": True,
     "corrections": False,
 }
 CORRECTION_KEYS = {"date": True, "note": True}
 LABEL_LIMIT = 40  # characters: the label is drawn on the timeline chart
+HEADLINE_LIMIT = 100  # characters: a share title that previews show whole
 CONFIDENCES = ("high", "medium")
 
 
@@ -78,6 +80,12 @@ class Claim:
     label: str = ""  # short words for the timeline chart; "" = not labelled there
     updated: str = ""  # YYYY-MM-DD the claim last changed
     corrections: tuple[Correction, ...] = ()
+    headline: str = ""  # the claim in a share title's length; "" = the text, shortened
+
+    @property
+    def title(self) -> str:
+        """What a shared link shows: the headline, or the text cut at a word."""
+        return self.headline or shorten(self.text, HEADLINE_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -163,6 +171,10 @@ def _claim_problems(f: dict, article: Article, pages, sources, today: dt.date, o
         )
     if "claim" in f and (problem := leaning_problem(f["claim"])):
         yield "claim", None, problem
+    if "headline" in f and len(f["headline"]) > HEADLINE_LIMIT:
+        yield "headline", None, f"headline is {len(f['headline'])} characters; at most {HEADLINE_LIMIT}"
+    if "headline" in f and (problem := leaning_problem(f["headline"])):
+        yield "headline", None, problem.replace("claim text", "headline")
     if "label" in f and len(f["label"]) > LABEL_LIMIT:
         yield "label", None, f"label is {len(f['label'])} characters; at most {LABEL_LIMIT} fit the chart"
     if "updated" in f and (problem := check_day(f["updated"], today)):
@@ -243,6 +255,7 @@ def validate_claims(
                     f.get("label", ""),
                     f.get("updated", ""),
                     corrections,
+                    f.get("headline", ""),
                 )
             )
     return claims, names, check.problems

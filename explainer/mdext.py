@@ -96,14 +96,31 @@ class MergeRefsTreeprocessor(Treeprocessor):
                     first = None
                     continue
                 if first is not None:
-                    first[-1].tail = ", "
-                    first.extend(list(child))
-                    first.tail = child.tail
+                    _join(first, child)
                     parent.remove(child)
                 else:
                     first = child
                 if (first.tail or "").strip():
                     first = None
+
+
+def _join(first: etree.Element, ref: etree.Element) -> None:
+    """Move ref's links into first, sorted as render_refs sorts them, each claim once."""
+    links = {link.get("href"): link for link in [*first, *ref]}
+    for link in list(first):
+        first.remove(link)
+    ordered = sorted(links.values(), key=_ref_key)
+    for link in ordered:
+        link.tail = ", "
+        first.append(link)
+    ordered[-1].tail = "]"
+    first.tail = ref.tail
+
+
+def _ref_key(link: etree.Element) -> tuple:
+    """This page's claims ("#claim-…") first by number, then others' by page and number."""
+    page, _, number = (link.text or "").rpartition("\u00a0")
+    return (bool(page), page, int(number) if number.isdigit() else 0)
 
 
 def _is_ref(element: etree.Element) -> bool:

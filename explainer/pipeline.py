@@ -22,6 +22,7 @@ from pathlib import Path
 from . import cards, csp, headtags, payloads, search, share
 from .headtags import Site
 from .model import Project
+from .render import page_label
 
 
 class PipelineError(Exception):
@@ -30,8 +31,10 @@ class PipelineError(Exception):
 
 def generated_files(project: Project, site: Site) -> dict[str, str]:
     """Site-relative path => content of every file the claims add to the site."""
-    titles = {page: project.titles.get(page, page) for page in {c.page for c in project.claims}}
-    files = share.share_pages(project, titles)
+    pages = {c.page for c in project.claims}
+    # The home page's title is the site's name; its claims are "Overview" claims everywhere.
+    titles = {p: page_label(p) if p == "index" else project.titles.get(p, page_label(p)) for p in pages}
+    files = share.share_pages(project, titles, site.description)
     urls = {page: site.page_url(page) for page in titles}
     payload = payloads.claims_payload(project, urls, site.url)
     files["claims.json"] = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"

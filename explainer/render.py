@@ -12,6 +12,7 @@ from html import escape
 
 from .claims import Claim, Source
 from .model import Project
+from .values import shorten
 
 STATUS_LABELS = {
     "reported": "Reported",
@@ -41,10 +42,32 @@ def page_label(page: str) -> str:
     return "Overview" if page == "index" else page.replace("-", " ").capitalize()
 
 
+# How the sources registry marks a title it could not see (its header explains both).
+FROM_ADDRESS, NOT_SHOWN = "(title from the address)", "(title not shown)"
+
+
+def source_name(source: Source) -> tuple[str, str]:
+    """A source's title for readers, and a remark when the registry did not see the title.
+
+    "a-b-c (title from the address)" => ("a b c", "title taken from its web address");
+    "(title not shown)" by "Pub" => ("Pub page", "title not known")
+    """
+    title = source.title.strip()
+    if title == NOT_SHOWN:
+        return f"{source.publisher} page", "title not known"
+    if title.endswith(FROM_ADDRESS):
+        words = title.removesuffix(FROM_ADDRESS).strip()
+        words = words.replace("-", " ") if " " not in words else words
+        return words, "title taken from its web address"
+    return title, ""
+
+
 def _source_item(source: Source) -> str:
     date = escape(format_when(source.date))
+    name, remark = source_name(source)
+    remark = f' <span class="factbox__remark">({escape(remark)})</span>' if remark else ""
     return (
-        f'<li><a href="{escape(source.url)}" rel="noreferrer">{escape(source.title)}</a>'
+        f'<li><a href="{escape(source.url)}" rel="noreferrer">{escape(name)}</a>{remark}'
         f" — {escape(source.publisher)}, {date}"
         f' <span class="factbox__confidence">(confidence: {escape(source.confidence)})</span></li>'
     )
@@ -116,12 +139,13 @@ def render_corrections(project: Project) -> str:
     items = []
     for correction, _, claim in entries:
         where = f"{page_label(claim.page)}, claim {project.number(claim)}"
+        link = f"/{escape(claim.page)}.md#claim-{escape(claim.claim_id)}"
         items.append(
-            f'<li class="corrections__entry"><time datetime="{correction.date}">'
-            f"{format_when(correction.date)}</time>: "
-            f'<a href="/{escape(claim.page)}.md#claim-{escape(claim.claim_id)}">{escape(claim.text)}</a>'
-            f' <span class="corrections__where">({escape(where)})</span>'
-            f'<p class="corrections__note">{escape(correction.note)}</p></li>'
+            f'<li class="corrections__entry"><p><time datetime="{correction.date}">'
+            f"{format_when(correction.date)}</time> · <strong>{escape(where)}</strong></p>"
+            f'<p class="corrections__note">{escape(correction.note)}</p>'
+            f'<p class="corrections__claim">The claim now: <a href="{link}">'
+            f"{escape(shorten(claim.text, 90))}</a></p></li>"
         )
     if not items:
         return '<p class="corrections__none">No correction has been made yet.</p>'
@@ -159,7 +183,8 @@ def _tooltip(text: str) -> str:
 
 def _ref_link(project: Project, claim: Claim, page: str | None, brief: bool) -> str:
     number = project.number(claim)
-    label = f"{number}" if claim.page == page else f"{page_label(claim.page)} {number}"
+    # A no-break space: "What next 13" never breaks across two lines.
+    label = f"{number}" if claim.page == page else f"{page_label(claim.page)}\u00a0{number}"
     status = STATUS_LABELS[claim.status]
     preview = f"{status}: {claim.text}"
     tooltip = _tooltip(shorten(preview, 70) if brief else preview)
@@ -182,20 +207,16 @@ def render_refs(
     (Allegation)"; the claim itself is one activation away. `brief`: where references follow
     many short passages (the article page), the tooltip is cut short too.
     """
-    links = ", ".join(_ref_link(project, claim, page, brief) for claim in claims)
+    ordered = sorted(dict.fromkeys(claims), key=lambda c: ref_order(project, c, page))
+    links = ", ".join(_ref_link(project, claim, page, brief) for claim in ordered)
     return f'<sup class="claimref">[{links}]</sup>'
+
+
+def ref_order(project: Project, claim: Claim, page: str | None) -> tuple:
+    """References in a bracket: this page's claims first, by number, then other pages'."""
+    return (claim.page != page, claim.page, project.number(claim))
 
 
 def render_ref(project: Project, claim: Claim, page: str | None = None) -> str:
     """Render one inline reference; the extension merges neighbours into one bracket."""
     return render_refs(project, [claim], page)
-
-
-def shorten(text: str, limit: int) -> str:
-    """Cut text at a word boundary to at most `limit` characters, marking the cut.
-
-    "one two three", 9 => "one two…"
-    """
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"

@@ -11,12 +11,12 @@ import json
 from dataclasses import dataclass
 from html import escape
 
-from . import render
-from .claims import Claim, Source
+from . import render, values
+from .claims import HEADLINE_LIMIT, Claim, Source
 from .model import Project
 from .render import STATUS_LABELS, format_when
 
-TITLE_LIMIT = 110
+TITLE_LIMIT = HEADLINE_LIMIT
 SHARE_DIR = "claims"
 
 
@@ -25,7 +25,7 @@ def shorten(text: str, limit: int = TITLE_LIMIT) -> str:
 
     "one two three", 9 => "one two…"
     """
-    return render.shorten(text, limit)
+    return values.shorten(text, limit)
 
 
 def share_uri(claim_id: str) -> str:
@@ -44,7 +44,12 @@ def claim_summary(project: Project, claim: Claim) -> str:
 
     => "Allegation · An association · March 2021 · Sources: A Weekly, The Daily"
     """
-    publishers = list(dict.fromkeys(s.publisher for s in claim_sources(project, claim)))
+    info = project.info
+    original = project.sources.get(info.original_source)
+    # The quoted text is a translation: name the outlet that published the article.
+    named = [original if s.source_id == info.text_source and original else s
+             for s in claim_sources(project, claim)]  # fmt: skip
+    publishers = list(dict.fromkeys(s.publisher for s in named))
     label = "Source" if len(publishers) == 1 else "Sources"
     parts = [STATUS_LABELS[claim.status], claim.who, format_when(claim.when)]
     return " · ".join(parts + [f"{label}: {', '.join(publishers)}"])
@@ -57,19 +62,22 @@ def _front_matter(**values: object) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def share_markdown(project: Project, claim: Claim, page_title: str) -> str:
-    """Write the Markdown of a claim's share page: its title, a link to it in context, its box."""
+def share_markdown(project: Project, claim: Claim, page_title: str, intro: str = "") -> str:
+    """Write the Markdown of a claim's share page: the claim as its heading, what the site is
+    (`intro`, the site's one-line description), its box, a link to it in context, and which
+    article "the article" is: read alone, as it is when shared, it says what it is about."""
     number = project.number(claim)
-    context = escape(page_title).replace("[", "&#91;").replace("]", "&#93;")
+    context = _md_text(page_title)
     head = _front_matter(
-        title=escape(shorten(claim.text)),
+        title=escape(claim.title),
         description=escape(claim_summary(project, claim)),
         search={"exclude": True},
     )
     return (
         f"{head}\n"
-        f'<h1 class="share__title">Claim {number} on “{context}”</h1>\n\n'
-        f"[See this claim in context: “{context}”, claim {number}]"
+        f'<h1 class="share__title">{_md_text(claim.title)}</h1>\n\n'
+        + (f'<p class="share__intro">{_md_text(intro)}</p>\n\n' if intro else "")
+        + f"[See this claim in context: “{context}”, claim {number}]"
         f"(../{claim.page}.md#claim-{claim.claim_id}){{ .md-button .md-button--primary .share__context }}\n\n"
         f"<!-- claim {claim.claim_id} -->\n\n"
         f"{article_line(project)}\n"
@@ -97,15 +105,22 @@ def article_line(project: Project) -> str:
 
 
 def _link(source: Source) -> str:
-    return f'<a href="{escape(source.url)}" rel="noreferrer">“{escape(source.title)}”</a>'
+    name, remark = render.source_name(source)
+    remark = f" ({escape(remark)})" if remark else ""
+    return f'<a href="{escape(source.url)}" rel="noreferrer">“{escape(name)}”</a>{remark}'
 
 
-def share_pages(project: Project, titles: dict[str, str]) -> dict[str, str]:
+def share_pages(project: Project, titles: dict[str, str], intro: str = "") -> dict[str, str]:
     """Every claim's share page: docs-relative path => Markdown; `titles` maps page => title."""
     return {
-        share_uri(c.claim_id): share_markdown(project, c, titles.get(c.page, c.page))
+        share_uri(c.claim_id): share_markdown(project, c, titles.get(c.page, c.page), intro)
         for c in project.claims
     }
+
+
+def _md_text(text: str) -> str:
+    """Escape text for HTML inside Markdown: no tag, entity or link syntax comes from data."""
+    return escape(text).replace("[", "&#91;").replace("]", "&#93;")
 
 
 # An old share page sends the visitor on, keeping any #fragment (the script) or not (the meta).
@@ -155,4 +170,4 @@ def preview(project: Project, name: str, title: str, description: str) -> Previe
     if claim is None or not name.startswith(f"{SHARE_DIR}/"):
         return Preview(title, description, tuple(project.page_claims(name)), (name, "index"))
     summary = claim_summary(project, claim)
-    return Preview(shorten(claim.text), summary, (claim,), (name, claim.page, "index"))
+    return Preview(claim.title, summary, (claim,), (name, claim.page, "index"))

@@ -32,11 +32,15 @@ def render_list(project: Project, claims: list[Claim]) -> str:
             f'<a href="/{escape(claim.page)}.md#claim-{escape(claim.claim_id)}">'
             f"(claim {escape(where)})</a></li>"
         )
-    return f'<ol class="timeline__list" id="timeline-list">{"".join(items)}</ol>'
+    return f'<ol class="timeline__list" id="timeline-list" data-search-exclude="true">{"".join(items)}</ol>'
 
 
 def render_timeline(project: Project) -> str:
-    """Render the timeline block: the drawing, its legend, then the list."""
+    """Render the timeline block: the drawing, its legend, then the list.
+
+    The drawing and the list stay out of the search index (`data-search-exclude`, Material's
+    switch): every claim has its own search entry already, opening at its fact box.
+    """
     claims = in_order(project.claims)
     legend = "".join(
         f'<li><svg class="timeline__key timeline__event--{s}" viewBox="-8 -8 16 16"'
@@ -45,13 +49,42 @@ def render_timeline(project: Project) -> str:
         for s, d in SHAPES.items()
     )
     return (
-        '<div class="timeline"><figure class="timeline__figure">'
-        f'{render_chart(project, claims)}<figcaption><ul class="timeline__legend">{legend}</ul>'
-        "A line under a mark shows how precise its date is: a whole year, a month, or a day. "
-        "In purple: the minister's letter of November 2020 and the deadlines it set, each figure "
-        "with the sources that give it. "
+        '<div class="timeline"><figure class="timeline__figure" data-search-exclude="true">'
+        f'{render_chart(project, claims)}<figcaption><ul class="timeline__legend">{legend}'
+        f"{_promise_key(project)}</ul>"
+        "On the wide chart, a line under a mark shows how precise its date is: a whole year, a"
+        f" month, or a day. {_promise_caption(project)}"
         '<a href="#timeline-list">The list of events</a> below is the text version of this chart.'
         "</figcaption></figure>"
         '<h2 id="events-in-date-order">Events in date order</h2>'
         f"{render_list(project, claims)}</div>"
+    )
+
+
+def _promise_claim(project: Project) -> Claim | None:
+    promise = project.info.promise
+    return project.by_id.get(promise.claim) if promise else None
+
+
+def _promise_key(project: Project) -> str:
+    """The legend's entry for the promise's colour, when there is a promise."""
+    if (claim := _promise_claim(project)) is None:
+        return ""
+    name = escape(claim.label or project.info.promise.label)
+    return (
+        '<li><svg class="timeline__key timeline__key--promise" viewBox="-8 -8 16 16"'
+        ' aria-hidden="true"><rect class="timeline__window" x="-7" y="-7" width="14" height="14"/>'
+        f'<rect class="timeline__deadline" x="-2" y="-7" width="4" height="14"/></svg> {name}'
+        " and its deadlines</li>"
+    )
+
+
+def _promise_caption(project: Project) -> str:
+    """ "In purple: …" — the promise and its deadlines, each with the sources that give it."""
+    if (claim := _promise_claim(project)) is None:
+        return ""
+    name = escape(claim.label or project.info.promise.label)
+    return (
+        f"In purple: {name} ({escape(format_when(claim.when))}) and the deadlines reported for"
+        " it, each figure with the sources that give it. "
     )

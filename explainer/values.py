@@ -63,6 +63,16 @@ def _shorten(text: str, width: int, left: bool = False) -> str:
     return "…" + text[1 - width :] if left else text[: width - 1] + "…"
 
 
+def shorten(text: str, limit: int) -> str:
+    """Cut text at a word boundary to at most `limit` characters, marking the cut.
+
+    "one two three", 9 => "one two…"
+    """
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
+
+
 def hint(value: str, choices) -> str:
     """ "staus", ["status"] => " (did you mean 'status'?)"; "" when nothing is close"""
     close = get_close_matches(value, list(choices), n=1, cutoff=0.6)
