@@ -170,7 +170,8 @@ def deadline_rows(project: Project, letter: Claim, promise: Promise) -> list[Row
     rows = []
     for deadline in promise.deadlines:
         (low, high), figure = deadline.months, deadline.words
-        names = [_publisher(project, s) for s in deadline.sources if s in letter.sources]
+        cited = set(letter.sources) | (project.info.article_sources if letter.quotes else set())
+        names = [_publisher(project, s) for s in deadline.sources if s in cited]
         if not names:
             continue
         first, last = add_months(letter.when, low), add_months(letter.when, high)

@@ -48,7 +48,8 @@ def report(project: Project) -> tuple[float, str]:
     quotes = [q for c in project.claims for q in c.quotes]
     covered, total, uncovered = coverage(project.article, quotes)
     pages = sorted({c.page for c in project.claims})
-    lines = [f"{len(project.claims)} claims on {len(pages)} pages, {len(project.sources)} sources: valid",
+    page_word = "page" if len(pages) == 1 else "pages"
+    lines = [f"{len(project.claims)} claims on {len(pages)} {page_word}, {len(project.sources)} sources: valid",
              f"article coverage: {covered}/{total} substantive sentences quoted by a claim"]
     lines += [f"  not covered: {sentence}" for sentence in uncovered]
     return (100.0 * covered / total if total else 100.0), "\n".join(lines)

@@ -69,6 +69,10 @@ def on_config(config: MkDocsConfig) -> None:
     """Load and validate the claims, sources, article and page markers, once for this build."""
     settings = settings_from(config)
     config.mdx_configs[EXTENSION]["project"] = load_project(settings)
+    if pipeline.CSS not in config.extra_css:  # the package's own assets, on every page
+        config.extra_css.append(pipeline.CSS)
+    if pipeline.JS not in [str(script) for script in config.extra_javascript]:
+        config.extra_javascript.append(pipeline.JS)
 
 
 @event_priority(50)  # before mkdocs-redirects reads the pages in its own on_files
@@ -103,8 +107,9 @@ def on_post_build(config: MkDocsConfig) -> None:
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> None:
     """Rebuild when the claims, the sources or the article change; keep serving after a refusal."""
     settings = settings_from(config)
-    for name in ("claims", "sources", "article"):
+    for name in ("claims", "sources", "article", "article_data"):
         server.watch(str(settings.path(name)))
+    server.watch(str(pipeline.ASSETS))
     server.builder = _keep_serving(builder)
 
 

@@ -39,7 +39,17 @@ def generated_files(project: Project, site: Site) -> dict[str, str]:
     payload = payloads.claims_payload(project, urls, site.url)
     files["claims.json"] = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
     files.update(share.alias_pages(project))
+    files.update(own_assets())
     return files
+
+
+ASSETS = Path(__file__).with_name("assets")  # the explainer's CSS and JS, shipped in the package
+CSS, JS = "assets/explainer.css", "assets/explainer.js"  # where they go in every site
+
+
+def own_assets() -> dict[str, str]:
+    """The explainer's stylesheet and script, which every site built with it needs."""
+    return {site: (ASSETS / Path(site).name).read_text(encoding="utf-8") for site in (CSS, JS)}
 
 
 def finish_page(html: str, page: str, project: Project, site: Site) -> str:

@@ -46,8 +46,14 @@ def stage(root: Path, config: dict, project, generated: dict[str, str]) -> Path:
             (docs / rel).parent.mkdir(parents=True, exist_ok=True)
             (docs / rel).write_text(content, encoding="utf-8")
     extensions = [_with_project(e) for e in config.get("markdown_extensions") or []]
+    css, js = config.get("extra_css") or [], config.get("extra_javascript") or []
+    css, js = (
+        [*css, *[pipeline.CSS][: pipeline.CSS not in css]],
+        [*js, *[pipeline.JS][: pipeline.JS not in js]],
+    )
     staged = {**config, "docs_dir": (STAGE / "docs").as_posix(),
-              "site_dir": (STAGE / "site").as_posix(), "markdown_extensions": extensions}  # fmt: skip
+              "site_dir": (STAGE / "site").as_posix(), "markdown_extensions": extensions,
+              "extra_css": css, "extra_javascript": js}  # fmt: skip
     path = root / STAGED_CONFIG
     path.write_text(yaml.safe_dump(staged, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
