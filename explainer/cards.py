@@ -21,9 +21,10 @@ from pathlib import Path
 import PIL
 from PIL import Image, ImageDraw, ImageFont
 
+from .claims import STATUS_LABELS
 from .headtags import CARDS, Site
-from .model import Project
-from .render import STATUS_LABELS, format_when
+from .model import SHARE_DIR, Project
+from .render import format_when
 
 DRAWING = 1  # bump when the drawing below changes, so cached cards are redrawn
 
@@ -117,7 +118,8 @@ def card_specs(project: Project, site: Site) -> dict[str, Card]:
         found[name] = Card("", meta.get("title", name), meta.get("description", ""), f"{host}/{url}")
     for c in project.claims:
         kicker = f"{STATUS_LABELS[c.status]} · {c.who} · {format_when(c.when)}"
-        found[f"claims/{c.claim_id}"] = Card(kicker, c.text, "", f"{host}/claims/{c.claim_id}/")
+        name = f"{SHARE_DIR}/{c.claim_id}"
+        found[name] = Card(kicker, c.text, "", f"{host}/{name}/")
     return found
 
 

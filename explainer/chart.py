@@ -19,6 +19,7 @@ from .articleinfo import Promise
 from .claims import Claim
 from .model import Project
 from .render import format_when
+from .values import date_parts
 
 SHAPES = {  # status → path around (0, 0): shape as well as colour tells statuses apart
     "confirmed": "M-6 0a6 6 0 1 0 12 0a6 6 0 1 0-12 0z",
@@ -61,12 +62,6 @@ class Scale:
         if year not in self.lefts:
             year -= 1
         return round(self.lefts[year] + (when - year) * self.year, 1)
-
-
-def date_parts(when: str) -> tuple[int, int, int]:
-    """ "2021-03" => (2021, 3, 0); a missing part is 0, so a partial date sorts first."""
-    parts = [int(p) for p in when.split("-")] + [0, 0]
-    return parts[0], parts[1], parts[2]
 
 
 def span(when: str) -> tuple[float, float]:

@@ -17,7 +17,16 @@ from .standalone import leaning_problem
 from .values import ID_PATTERN, check_date, check_day, check_url, hint, quote_problem, shorten
 from .yamlload import LINE_KEY, LineList
 
-STATUSES = ("reported", "alleged", "statement", "confirmed", "disputed")
+# The one list of statuses, with the label readers see: the validator, the renderers, the CSS
+# class names (factbox__status--<status>) and the schema's enum all come from it.
+STATUS_LABELS = {
+    "reported": "Reported",
+    "alleged": "Allegation",
+    "statement": "Statement",
+    "confirmed": "Confirmed",
+    "disputed": "Disputed",
+}
+STATUSES = tuple(STATUS_LABELS)
 SOURCE_KEYS = {
     "id": True,
     "title": True,

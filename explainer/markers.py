@@ -9,10 +9,10 @@ Pure: the caller supplies each page's text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from difflib import get_close_matches
+from dataclasses import dataclass, field
 
 from .problems import Problem
+from .values import closest, hint
 
 VERBS = ("factbox", "claim", "ref", "article", "timeline", "corrections")
 BARE_VERBS = ("article", "timeline", "corrections")  # take no name; at most one of each per page
@@ -24,6 +24,7 @@ class Marker:
     verb: str
     arg: str
     line: int
+    span: tuple[int, int] = field(default=(0, 0), compare=False)  # offsets in the page text
 
 
 def find_markers(text: str) -> tuple[list[Marker], list[tuple[int, str]]]:
@@ -39,14 +40,14 @@ def find_markers(text: str) -> tuple[list[Marker], list[tuple[int, str]]]:
             if rest:
                 problems.append((line, f"marker '{word}' takes no name, e.g. <!-- {word} -->"))
             else:
-                markers.append(Marker(word, "", line))
+                markers.append(Marker(word, "", line, match.span()))
         elif word in VERBS:
             if len(rest) != 1:
                 problems.append((line, f"marker '{word}' needs exactly one name, e.g. <!-- {word} NAME -->"))
             else:
-                markers.append(Marker(word, rest[0], line))
-        elif close := get_close_matches(word, VERBS, n=1, cutoff=0.7):
-            problems.append((line, f"unknown marker '{word}' (did you mean '{close[0]}'?)"))
+                markers.append(Marker(word, rest[0], line, match.span()))
+        elif word and closest(word, VERBS, cutoff=0.7):
+            problems.append((line, f"unknown marker '{word}'{hint(word, VERBS, cutoff=0.7)}"))
     return markers, problems
 
 
@@ -77,9 +78,8 @@ def check_pages(pages: dict[str, str], claims, ids: set[str], docs_rel: str,
                     problems.append(Problem(path, m.line, f"marker '{m.verb}'",
                                             f"second <!-- {m.verb} --> marker; the first is on line {first}"))
             elif m.arg not in ids:
-                hint = get_close_matches(m.arg, sorted(ids), n=1)
-                problems.append(Problem(path, m.line, subject, f"unknown claim '{m.arg}'"
-                                        + (f" (did you mean '{hint[0]}'?)" if hint else "")))
+                problems.append(Problem(path, m.line, subject,
+                                        f"unknown claim '{m.arg}'{hint(m.arg, ids)}"))  # fmt: skip
     for page in sorted({c.page for c in claims if c.page in pages} - set(boxes)):
         named = [f"'{c.claim_id}' ({claims_path}:{c.line})" for c in claims if c.page == page]
         few = ", ".join(named[:3]) + (f" and {len(named) - 3} more" if len(named) > 3 else "")

@@ -24,7 +24,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from .markers import COMMENT, VERBS
+from .markers import Marker, find_markers
 from .model import OPTION_HELP, OPTIONS, Project, Settings
 from .problems import ClaimsError
 from .project import load_project
@@ -32,7 +32,9 @@ from .render import render_corrections, render_factbox, render_ref, render_singl
 from .sourcepage import render_source_page
 from .timeline import render_timeline
 
-BLOCK = re.compile(r"⟦(factbox|claim|article|timeline|corrections):([a-z0-9-]*)⟧")
+# Shaped like Python-Markdown's stash placeholders (STX … ETX): no Markdown syntax can touch it.
+PLACEHOLDER = "\x02explainer:{}\x03"
+PLACEHOLDER_RE = re.compile(r"\x02explainer:(\d+)\x03")
 
 
 def _atomic(element: etree.Element) -> etree.Element:
@@ -44,7 +46,10 @@ def _atomic(element: etree.Element) -> etree.Element:
 
 
 class MarkerPreprocessor(Preprocessor):
-    """Turn marker comments into placeholders before raw HTML is stashed."""
+    """Swap each marker (found by `markers.find_markers`, the one marker parser) for a
+    placeholder of the same shape as Python-Markdown's own stash placeholders: on a line of its
+    own for a block, in the text for a reference. Invalid markers were already reported by the
+    validation; here they are left as the comments they are."""
 
     def __init__(self, md, ext: ExplainerExtension) -> None:
         super().__init__(md)
@@ -53,23 +58,23 @@ class MarkerPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         self.ext.page_path = zensical_page_path(self.md)
         text = "\n".join(lines)
-        if not any(m.group(1) and m.group(1).lower() in VERBS for m in COMMENT.finditer(text)):
+        markers, _ = find_markers(text)
+        self.ext.markers = markers
+        if not markers:
             return lines  # no marker: no data needed
         self.ext.load()
-        boxes = re.findall(r"<!--\s*factbox\s+([a-z0-9-]+)\s*-->", text)
-        self.ext.page = boxes[0] if boxes else None
-
-        def swap(match: re.Match) -> str:
-            verb, arg = (match.group(1) or "").lower(), match.group(2).strip()
-            if verb not in VERBS:
-                return match.group(0)
-            return f"⟦{verb}:{arg}⟧" if verb == "ref" else f"\n\n⟦{verb}:{arg}⟧\n\n"
-
-        return COMMENT.sub(swap, text).split("\n")
+        self.ext.page = next((m.arg for m in markers if m.verb == "factbox"), None)
+        out, last = [], 0
+        for index, marker in enumerate(markers):
+            start, end = marker.span
+            key = PLACEHOLDER.format(index)
+            out += [text[last:start], key if marker.verb == "ref" else f"\n\n{key}\n\n"]
+            last = end
+        return ("".join(out) + text[last:]).split("\n")
 
 
 class BlockTreeprocessor(Treeprocessor):
-    """Replace each placeholder paragraph with its rendered fact box or claim."""
+    """Replace each block marker's paragraph with its rendered fact box, claim or page part."""
 
     def __init__(self, md, ext: ExplainerExtension) -> None:
         super().__init__(md)
@@ -78,10 +83,10 @@ class BlockTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
-                match = BLOCK.fullmatch((child.text or "").strip()) if child.tag == "p" else None
-                if match and not len(child):
+                marker = self.ext.marker_at((child.text or "").strip()) if child.tag == "p" else None
+                if marker and marker.verb != "ref" and not len(child):
                     parent.remove(child)
-                    block = self.ext.render_block(*match.groups())
+                    block = self.ext.render_block(marker.verb, marker.arg)
                     parent.insert(index, self.ext.element(block, inline=False))
 
 
@@ -141,17 +146,18 @@ class AbbrFocusTreeprocessor(Treeprocessor):
 
 
 class RefInlineProcessor(InlineProcessor):
-    """Render `⟦ref:id⟧` as a superscript link to the claim."""
+    """Render a reference marker's placeholder as a superscript link to the claim."""
 
     def __init__(self, ext: ExplainerExtension) -> None:
-        super().__init__(r"⟦ref:([a-z0-9-]+)⟧")
+        super().__init__(PLACEHOLDER_RE.pattern)
         self.ext = ext
 
     def handleMatch(self, m, data):
+        marker = self.ext.marker_at(m.group(0))
+        if marker is None or marker.verb != "ref":
+            return None, None, None  # a block's placeholder: BlockTreeprocessor's
         project = self.ext.project
-        claim = project.by_id.get(m.group(1))
-        if claim is None:
-            raise KeyError(f"unknown claim '{m.group(1)}' in a <!-- ref --> marker")
+        claim = project.by_id[marker.arg]  # validated: every named claim exists
         return self.ext.element(render_ref(project, claim, self.ext.page)), m.start(0), m.end(0)
 
 
@@ -171,6 +177,12 @@ class ExplainerExtension(Extension):
         self.page: str | None = None
         self.page_path: str | None = None  # docs-relative source path, known under Zensical only
         self.project: Project | None = None
+        self.markers: list[Marker] = []  # this page's, in order; placeholders number them
+
+    def marker_at(self, text: str) -> Marker | None:
+        """The marker whose placeholder the text is, or None."""
+        match = PLACEHOLDER_RE.fullmatch(text)
+        return self.markers[int(match.group(1))] if match else None
 
     def load(self) -> None:
         """Take the project the adapter loaded for this build; without one, load it here.
@@ -219,8 +231,6 @@ class ExplainerExtension(Extension):
             return render_timeline(self.project)
         if verb == "corrections":
             return render_corrections(self.project)
-        if arg not in self.project.by_id:
-            raise KeyError(f"unknown claim '{arg}' in a <!-- claim --> marker")
         return render_single(self.project, self.project.by_id[arg])
 
     def extendMarkdown(self, md) -> None:

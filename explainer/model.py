@@ -14,6 +14,13 @@ from .articleinfo import ArticleInfo
 from .claims import Claim, Source
 
 EXTENSION = "explainer.mdext"  # the Markdown extension's name in mkdocs.yml
+ANCHOR_PREFIX = "claim-"  # a claim's anchor on its page: #claim-<id>
+SHARE_DIR = "claims"  # a claim's share page: claims/<id>/ (the JS reads both from the page)
+
+
+def claim_anchor(claim_id: str) -> str:
+    """ "x" => "claim-x": the id of a claim's element, and its link's fragment."""
+    return f"{ANCHOR_PREFIX}{claim_id}"
 OPTION_HELP = {  # the extension's path options in mkdocs.yml, relative to its folder
     "claims": "The claims file",
     "sources": "The sources registry",

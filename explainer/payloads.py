@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 from .claims import Claim, Source
-from .model import Project
-from .share import SHARE_DIR, claim_sources
+from .model import SHARE_DIR, Project, claim_anchor
+from .share import claim_sources
 
 CLAIMS_JSON_VERSION = 1
 
@@ -29,7 +29,7 @@ def _source_record(source: Source) -> dict:
 
 def claim_record(project: Project, claim: Claim, page_url: str, site_url: str) -> dict:
     """One claim of claims.json (shape documented in README, "Machine-readable claims")."""
-    anchor = f"claim-{claim.claim_id}"
+    anchor = claim_anchor(claim.claim_id)
     return {
         "id": claim.claim_id,
         "aliases": list(claim.aliases),

@@ -8,10 +8,8 @@ kind of record live with it (claims.py, articleinfo.py). Pure: the caller passes
 
 from __future__ import annotations
 
-from difflib import get_close_matches
-
 from .problems import Problem
-from .values import check_text, hint
+from .values import check_text, closest, hint
 from .yamlload import KEY_LINES, LINE_KEY
 
 LIST_KEYS = ("quotes", "sources", "aliases", "furniture", "heads", "months")
@@ -55,7 +53,7 @@ class Checker:
         """
         out, meant = {}, set()
         for key in sorted(set(entry) - set(keys) - {LINE_KEY, KEY_LINES}, key=str):
-            meant.update(get_close_matches(str(key), list(keys), n=1, cutoff=0.6))
+            meant.update(filter(None, [closest(str(key), keys)]))
             self.add(
                 self.line_of(entry, key), subject, f"unknown key '{key}'{hint(str(key), keys)}"
             )

@@ -10,17 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from .claims import Claim, Source
-from .model import Project
-from .values import shorten
-
-STATUS_LABELS = {
-    "reported": "Reported",
-    "alleged": "Allegation",
-    "statement": "Statement",
-    "confirmed": "Confirmed",
-    "disputed": "Disputed",
-}
+from .claims import STATUS_LABELS, Claim, Source
+from .model import ANCHOR_PREFIX, SHARE_DIR, Project, claim_anchor
+from .values import date_parts, shorten
 
 
 def format_when(when: str | None) -> str:
@@ -30,11 +22,11 @@ def format_when(when: str | None) -> str:
     """
     if not when:
         return "date not known"
-    parts = [int(p) for p in when.split("-")]
-    if len(parts) == 1:
-        return str(parts[0])
-    month = dt.date(parts[0], parts[1], 1).strftime("%B")
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{parts[2]} {month} {parts[0]}"
+    year, month, day = date_parts(when)
+    if not month:
+        return str(year)
+    name = dt.date(year, month, 1).strftime("%B")
+    return f"{day} {name} {year}" if day else f"{name} {year}"
 
 
 def page_label(page: str) -> str:
@@ -88,7 +80,7 @@ def render_claim(project: Project, claim: Claim) -> str:
     """Render one claim as an `<li id="claim-…">` of its page's fact box."""
     status = claim.status
     aliases = "".join(
-        f'<span class="factbox__alias" id="claim-{escape(a)}"></span>' for a in claim.aliases
+        f'<span class="factbox__alias" id="{claim_anchor(escape(a))}"></span>' for a in claim.aliases
     )
     quotes = "".join(_quote(project, q) for q in claim.quotes)
     note = (
@@ -106,7 +98,7 @@ def render_claim(project: Project, claim: Claim) -> str:
         else ""
     )
     return (
-        f'<li class="factbox__claim factbox__claim--{status}" id="claim-{escape(claim.claim_id)}"'
+        f'<li class="factbox__claim factbox__claim--{status}" id="{claim_anchor(escape(claim.claim_id))}"'
         f' value="{project.number(claim)}">{aliases}'
         f'<p class="factbox__text">{escape(claim.text)}</p>'
         f'<dl class="factbox__meta">'
@@ -139,7 +131,7 @@ def render_corrections(project: Project) -> str:
     items = []
     for correction, _, claim in entries:
         where = f"{page_label(claim.page)}, claim {project.number(claim)}"
-        link = f"/{escape(claim.page)}.md#claim-{escape(claim.claim_id)}"
+        link = f"/{escape(claim.page)}.md#{claim_anchor(escape(claim.claim_id))}"
         items.append(
             f'<li class="corrections__entry"><p><time datetime="{correction.date}">'
             f"{format_when(correction.date)}</time> · <strong>{escape(where)}</strong></p>"
@@ -152,11 +144,17 @@ def render_corrections(project: Project) -> str:
     return f'<ul class="corrections__list">{"".join(items)}</ul>'
 
 
+def _js_data() -> str:
+    """What explainer.js needs to know to build a claim's links: read from the page, never
+    written twice."""
+    return f' data-claim-prefix="{ANCHOR_PREFIX}" data-share-dir="{SHARE_DIR}/"'
+
+
 def render_factbox(project: Project, page: str) -> str:
     """Render a page's fact box: a headed, numbered list of its claims."""
     items = "".join(render_claim(project, c) for c in project.page_claims(page))
     return (
-        '<section class="factbox" aria-labelledby="fact-box">'
+        f'<section class="factbox" aria-labelledby="fact-box"{_js_data()}>'
         '<h2 id="fact-box">Fact box: the claims behind this page</h2>'
         f'<ol class="factbox__list">{items}</ol></section>'
     )
@@ -164,7 +162,8 @@ def render_factbox(project: Project, page: str) -> str:
 
 def render_single(project: Project, claim: Claim) -> str:
     """Render one claim alone, as on its share page."""
-    return f'<section class="factbox factbox--single"><ol class="factbox__list">{render_claim(project, claim)}</ol></section>'
+    item = render_claim(project, claim)
+    return f'<section class="factbox factbox--single"{_js_data()}><ol class="factbox__list">{item}</ol></section>'
 
 
 # --- Hostile input (issue #5): a title that Material shows as a tooltip -----------------------
@@ -193,7 +192,7 @@ def _ref_link(project: Project, claim: Claim, page: str | None, brief: bool) -> 
         f"claim {label}" if claim.page == page else f"claim {number} on {page_label(claim.page)}"
     )
     return (
-        f'<a href="{page_path}#claim-{escape(claim.claim_id)}" title="{tooltip}"'
+        f'<a href="{page_path}#{claim_anchor(escape(claim.claim_id))}" title="{tooltip}"'
         f' aria-label="{escape(where)} ({status})">{escape(label)}</a>'
     )
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .model import Project
-from .render import STATUS_LABELS, format_when
+from .claims import STATUS_LABELS
+from .model import Project, claim_anchor
+from .render import format_when
 
 INDEX = "search/search_index.json"  # where Material's search plugin writes it (MkDocs)
 ZENSICAL_INDEX = "search.json"  # where Zensical writes it, with "items" for "docs"
@@ -29,7 +30,7 @@ def claim_entries(project: Project, url: str, page: str) -> list[dict]:
         meta = f"{STATUS_LABELS[claim.status]}: {claim.who}, {format_when(claim.when)}"
         entries.append(
             {
-                "location": f"{url}#claim-{claim.claim_id}",
+                "location": f"{url}#{claim_anchor(claim.claim_id)}",
                 "title": escape(claim.text),
                 "text": f"<p>{escape(meta)}</p>{quotes}",
             }

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from html import escape
 
 from . import render, values
-from .claims import HEADLINE_LIMIT, Claim, Source
-from .model import Project
-from .render import STATUS_LABELS, format_when
+from .claims import HEADLINE_LIMIT, STATUS_LABELS, Claim, Source
+from .model import SHARE_DIR, Project, claim_anchor
+from .render import format_when
 
 TITLE_LIMIT = HEADLINE_LIMIT
-SHARE_DIR = "claims"
 
 
 def shorten(text: str, limit: int = TITLE_LIMIT) -> str:
@@ -78,7 +77,8 @@ def share_markdown(project: Project, claim: Claim, page_title: str, intro: str =
         f'<h1 class="share__title">{_md_text(claim.title)}</h1>\n\n'
         + (f'<p class="share__intro">{_md_text(intro)}</p>\n\n' if intro else "")
         + f"[See this claim in context: “{context}”, claim {number}]"
-        f"(../{claim.page}.md#claim-{claim.claim_id}){{ .md-button .md-button--primary .share__context }}\n\n"
+        f"(../{claim.page}.md#{claim_anchor(claim.claim_id)})"
+        "{ .md-button .md-button--primary .share__context }\n\n"
         f"<!-- claim {claim.claim_id} -->\n\n"
         f"{article_line(project)}\n"
     )

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from html import escape
 
-from .chart import SHAPES, date_parts, render_chart
-from .claims import Claim
-from .model import Project
-from .render import STATUS_LABELS, format_when, page_label
+from .chart import SHAPES, render_chart
+from .claims import STATUS_LABELS, Claim
+from .model import Project, claim_anchor
+from .render import format_when, page_label
+from .values import date_parts
 
 
 def in_order(claims: tuple[Claim, ...]) -> list[Claim]:
@@ -29,7 +30,7 @@ def render_list(project: Project, claims: list[Claim]) -> str:
             f'<time datetime="{escape(claim.when)}">{escape(format_when(claim.when))}</time>: '
             f'<span class="timeline__status timeline__status--{claim.status}">'
             f"{STATUS_LABELS[claim.status]}</span> {escape(claim.text)} "
-            f'<a href="/{escape(claim.page)}.md#claim-{escape(claim.claim_id)}">'
+            f'<a href="/{escape(claim.page)}.md#{claim_anchor(escape(claim.claim_id))}">'
             f"(claim {escape(where)})</a></li>"
         )
     return f'<ol class="timeline__list" id="timeline-list" data-search-exclude="true">{"".join(items)}</ol>'

@@ -73,10 +73,26 @@ def shorten(text: str, limit: int) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
 
 
-def hint(value: str, choices) -> str:
+def closest(value: str, choices, cutoff: float = 0.6) -> str | None:
+    """The one "did you mean" rule: the closest choice, or None. "staus", ["status"] => "status" """
+    close = get_close_matches(value, sorted(choices), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def hint(value: str, choices, cutoff: float = 0.6) -> str:
     """ "staus", ["status"] => " (did you mean 'status'?)"; "" when nothing is close"""
-    close = get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = closest(value, choices, cutoff)
+    return f" (did you mean '{close}'?)" if close else ""
+
+
+def date_parts(when: str) -> tuple[int, int, int]:
+    """The one date parser: a YYYY[-MM[-DD]] date as numbers, a missing part 0 (so a partial
+    date sorts first). "2021-03" => (2021, 3, 0); raises ValueError for anything else."""
+    match = DATE_PATTERN.fullmatch(when)
+    if not match:
+        raise ValueError(f"'{when}' is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else 0 for g in match.groups())
+    return year, month, day
 
 
 def check_date(value: str, today: dt.date) -> str | None:
@@ -84,10 +100,11 @@ def check_date(value: str, today: dt.date) -> str | None:
 
     "2021-02-30" => "'2021-02-30' is not a real date"
     """
-    match = DATE_PATTERN.fullmatch(value)
-    if not match:
-        return f"'{value}' is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD"
-    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        year, month, day = date_parts(value)
+    except ValueError as err:
+        return str(err)
+    month, day = month or 1, day or 1
     try:
         first = dt.date(year, month, day)
     except ValueError:

@@ -10,11 +10,9 @@ from html.parser import HTMLParser
 
 import markdown
 
-from explainer.claims import validate_claims, validate_sources
-from explainer.project import Project, Settings
 from explainer.render import format_when, render_factbox, render_ref
-from explainer.yamlload import load_yaml
-from tests.test_validation import ARTICLE, SOURCES_YAML, TODAY
+
+from .helpers import SOURCES_YAML, make_project
 
 HOSTILE = """\
 claims:
@@ -47,13 +45,11 @@ def parse_tags(html: str) -> list[tuple[str, dict]]:
     return found
 
 
-def make_project(claims_yaml: str, sources_yaml: bytes = SOURCES_YAML + EVIL_SOURCE) -> Project:
-    sources, problems = validate_sources(load_yaml(sources_yaml), "s", TODAY)
-    claims, _, more = validate_claims(load_yaml(claims_yaml.encode()), "c", ARTICLE,
-                                      {"index", "tender"}, sources, TODAY)
-    assert problems + more == []
-    settings = Settings(Path("."), source_page="source.md")
-    return Project(ARTICLE, sources, tuple(claims), settings, {c.claim_id: c for c in claims})
+MINIMAL_ARTICLE_YML = """\
+language: en
+sources: {text: article-en}
+source_page: {notes_heading: Notes, notes_intro: Notes on the text.}
+"""
 
 
 def test_format_when_is_no_more_precise_than_the_data():
@@ -76,7 +72,7 @@ def test_golden_factbox():
             aliases: [old-poupard]
         """), SOURCES_YAML)
     assert render_factbox(project, "tender") == (
-        '<section class="factbox" aria-labelledby="fact-box">'
+        '<section class="factbox" aria-labelledby="fact-box" data-claim-prefix="claim-" data-share-dir="claims/">'
         '<h2 id="fact-box">Fact box: the claims behind this page</h2><ol class="factbox__list">'
         '<li class="factbox__claim factbox__claim--statement" id="claim-poupard" value="1">'
         '<span class="factbox__alias" id="claim-old-poupard"></span>'
@@ -95,7 +91,7 @@ def test_golden_factbox():
 
 
 def test_hostile_values_are_escaped_and_well_formed():
-    project = make_project(HOSTILE)
+    project = make_project(HOSTILE, SOURCES_YAML + EVIL_SOURCE)
     html = render_factbox(project, "index") + render_ref(project, project.claims[0], "tender")
     for raw in ("<script>", "<img", "<b>", "<i>", "&b='2'", "x < y"):
         assert raw not in html
@@ -107,13 +103,14 @@ def test_hostile_values_are_escaped_and_well_formed():
 
 def test_extension_output_keeps_hostile_text_inert(tmp_path):
     """Through Python-Markdown: no tag, attribute or emphasis comes from the data."""
-    project = make_project(HOSTILE)
+    project = make_project(HOSTILE, SOURCES_YAML + EVIL_SOURCE)
     for part in ("docs", "data", "seeds"):
         (tmp_path / part).mkdir()
     (tmp_path / "seeds/a.txt").write_text(
         (Path(__file__).parent.parent / "seeds/000_2cbf70e41ac90a36.txt").read_text(encoding="utf-8"))
     (tmp_path / "data/claims.yml").write_text(HOSTILE)
     (tmp_path / "data/sources.yml").write_bytes(SOURCES_YAML + EVIL_SOURCE)
+    (tmp_path / "data/article.yml").write_text(MINIMAL_ARTICLE_YML)
     page = "# Home\n\nSee.<!-- ref x -->\n\n<!-- factbox index -->\n"
     (tmp_path / "docs/index.md").write_text(page)
     (tmp_path / "docs/tender.md").write_text("# T\n")

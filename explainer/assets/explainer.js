@@ -1,27 +1,53 @@
 /* Link controls (issue #3): a visible permalink and a "Copy link" button on every section
    heading (h2, h3) and every claim, copying the absolute URL (the page's canonical link plus
    the anchor) with a spoken and visible confirmation; a link to each claim's share page; and
-   the 404 page's search form handed to Material's search (?q=). An external file with no
-   inline code or styles, so a strict Content-Security-Policy allows it. No libraries. */
+   the 404 page's search form handed to Material's search (?q=). Also a name for Material's
+   search dialog and a keyboard button for its phone drawer. An external file with no inline
+   code or styles, so a strict Content-Security-Policy allows it. No libraries.
+
+   Works with Material's instant navigation (`navigation.instant`), which swaps the page's
+   content without reloading: what belongs to a page is redone for every page Material emits on
+   `document$`, and is safe to run twice; listeners and elements outside the swapped content are
+   set up once. */
 (function () {
   "use strict";
+
+  // Material contract: every name of Material for MkDocs this script relies on, here and
+  // nowhere else below. tests/test_material_contract.py checks each one against the installed
+  // theme and a built page, so a Material upgrade that renames one fails there, by name.
+  var MATERIAL = {
+    config: "#__config",  // JSON settings; `base` is the relative path to the site root
+    content: ".md-content",  // the page's article; replaced by instant navigation
+    searchDialog: ".md-search[data-md-component=search][role=dialog]",  // but no name
+    searchName: ".md-search__options[aria-label]",  // its translated word for "Search"
+    drawerToggle: "#__drawer",  // the checkbox that opens the phone drawer
+    drawerLabel: ".md-header__button[for=__drawer]",  // the menu icon, a label for it
+    drawer: ".md-sidebar--primary",  // the drawer itself; replaced by instant navigation
+    drawerWidth: "(max-width: 76.234375em)",  // the breakpoint below which it is a drawer
+    pages: "document$"  // observable of pages: the first, then each instant navigation
+  };
 
   var COPY_ICON = "M19 21H8V7h11m0-2H8a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h11a2 2 0 0 0 2-2V7a2 2 " +
     "0 0 0-2-2m-3-4H4a2 2 0 0 0-2 2v14h2V3h12V1Z";  // Material Design Icons "content-copy"
   var SVG = "http://www.w3.org/2000/svg";
-  var canonical = document.querySelector('link[rel="canonical"]');
-  var pageUrl = (canonical ? canonical.href : location.href).split("#")[0];
+  // Absolute, resolved once: instant navigation changes the address but not the config block.
+  var base = siteBase();
   var status = null;
   var timer = 0;
 
   function siteBase() {
-    // Material writes the relative path to the site root into its JSON config block.
-    var config = document.getElementById("__config");
+    var config = document.querySelector(MATERIAL.config);
     try {
-      return JSON.parse(config.textContent).base.replace(/\/?$/, "/");
+      return new URL(JSON.parse(config.textContent).base.replace(/\/?$/, "/"), location.href).href;
     } catch (err) {
-      return "/";
+      return new URL("/", location.href).href;
     }
+  }
+
+  function pageUrl() {
+    // Looked up on every use: instant navigation replaces the <link> with the new page's.
+    var canonical = document.querySelector('link[rel="canonical"]');
+    return canonical ? canonical.href.split("#")[0] : "";
   }
 
   function announce(text) {
@@ -95,6 +121,9 @@
   }
 
   function decorateHeading(heading) {
+    if (heading.querySelector(".linkctl__copy")) {
+      return;
+    }
     var permalink = heading.querySelector(".headerlink");
     if (!permalink) {
       permalink = link("#" + heading.id, "headerlink", "¶", "Permanent link");
@@ -103,7 +132,10 @@
     permalink.after(copyButton(heading.id, "this section"));
   }
 
-  function decorateClaim(claim, base) {
+  function decorateClaim(claim) {
+    if (claim.querySelector(":scope > .linkctl")) {
+      return;
+    }
     var what = "claim " + (claim.getAttribute("value") || "");
     var bar = document.createElement("span");
     bar.className = "linkctl";
@@ -123,7 +155,7 @@
     if (!button) {
       return;
     }
-    var url = pageUrl + "#" + button.getAttribute("data-anchor");
+    var url = pageUrl() + "#" + button.getAttribute("data-anchor");
     copy(url).then(function () {
       announce("Link copied: " + url);
     }, function () {
@@ -142,30 +174,44 @@
     location.href = form.getAttribute("action") + (query ? "?q=" + encodeURIComponent(query) : "");
   }
 
+  // Material's search dialog has role="dialog" but no accessible name (axe: aria-dialog-name):
+  // give it the word Material already uses for its search options.
+  function nameSearchDialog() {
+    var dialog = document.querySelector(MATERIAL.searchDialog);
+    var name = document.querySelector(MATERIAL.searchName);
+    if (dialog && !dialog.hasAttribute("aria-label")) {
+      dialog.setAttribute("aria-label", name ? name.getAttribute("aria-label") : "Search");
+    }
+  }
+
   // Material opens its phone drawer with a <label>, which the keyboard cannot reach, and
   // leaves the closed drawer's links in the Tab order off screen: add a real button, and make
-  // the closed drawer inert.
-  function initDrawer() {
-    var toggle = document.getElementById("__drawer");
-    var label = document.querySelector(".md-header__button[for='__drawer']");
-    var drawer = document.querySelector(".md-sidebar--primary");
-    if (!toggle || !label || !drawer) {
-      return;
+  // the closed drawer inert. Returns the function that brings a page's drawer up to date (the
+  // drawer is part of the content instant navigation replaces), or null without a drawer.
+  function setupDrawer() {
+    var toggle = document.querySelector(MATERIAL.drawerToggle);
+    var label = document.querySelector(MATERIAL.drawerLabel);
+    if (!toggle || !label) {
+      return null;
     }
-    var narrow = window.matchMedia("(max-width: 76.234375em)");
+    var narrow = window.matchMedia(MATERIAL.drawerWidth);
     var button = document.createElement("button");
     button.type = "button";
     button.className = "drawer-button";
     button.textContent = "Navigation menu";
-    button.setAttribute("aria-controls", "__drawer");
+    button.setAttribute("aria-controls", toggle.id);
     label.parentNode.insertBefore(button, label);
     function sync() {
-      drawer.inert = narrow.matches && !toggle.checked;
+      var drawer = document.querySelector(MATERIAL.drawer);
+      if (drawer) {
+        drawer.inert = narrow.matches && !toggle.checked;
+      }
       button.setAttribute("aria-expanded", String(toggle.checked));
     }
     button.addEventListener("click", function () {
       toggle.click();
-      var first = toggle.checked && drawer.querySelector("a[href], label[tabindex]");
+      var drawer = document.querySelector(MATERIAL.drawer);
+      var first = toggle.checked && drawer && drawer.querySelector("a[href], label[tabindex]");
       if (first) {
         first.focus();
       }
@@ -178,32 +224,51 @@
     });
     toggle.addEventListener("change", sync);
     narrow.addEventListener("change", sync);
-    sync();
+    return sync;
   }
 
-  function init() {
-    initDrawer();
-    var content = document.querySelector(".md-content") || document.body;
-    var base = siteBase();
+  // Once per document: what lives outside the content instant navigation swaps.
+  function setup() {
     status = document.createElement("div");
     status.className = "linkctl-status";
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
     document.body.appendChild(status);
     document.addEventListener("submit", onSearch);
-    if (!canonical) {
+    document.addEventListener("click", onClick);
+    nameSearchDialog();
+    return setupDrawer();
+  }
+
+  // Once per page shown, and harmless if run again on the same page.
+  function decoratePage(syncDrawer) {
+    if (syncDrawer) {
+      syncDrawer();
+    }
+    if (!pageUrl()) {
       return;  // no permanent address to copy (the 404 page)
     }
+    var content = document.querySelector(MATERIAL.content) || document.body;
     content.querySelectorAll("h2[id], h3[id]").forEach(decorateHeading);
-    content.querySelectorAll(".factbox__claim[id]").forEach(function (claim) {
-      decorateClaim(claim, base);
-    });
-    document.addEventListener("click", onClick);
+    content.querySelectorAll(".factbox__claim[id]").forEach(decorateClaim);
+  }
+
+  function start() {
+    var syncDrawer = setup();
+    var pages = window[MATERIAL.pages];
+    if (pages && typeof pages.subscribe === "function") {
+      // Replays the page already shown, then emits each page instant navigation brings.
+      pages.subscribe(function () {
+        decoratePage(syncDrawer);
+      });
+    } else {
+      decoratePage(syncDrawer);
+    }
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    init();
+    start();
   }
 })();
