@@ -71,13 +71,17 @@ def split_sentences(text: str) -> tuple[str, ...]:
     return tuple(text[a:b].strip() for a, b in bounds if text[a:b].strip())
 
 
-def parse_article(raw: str, furniture: tuple[str, ...] = (), heads: tuple[str, ...] = ()) -> Article:
+def parse_article(
+    raw: str, furniture: tuple[str, ...] = (), heads: tuple[str, ...] = ()
+) -> Article:
     """Split the seed's text into numbered paragraphs and sentences.
 
     The first line is the title; lines equal to one of `heads` are section heads; lines that
     start with one of `furniture` are the scraped page's, not the article's (data/article.yml).
     """
-    blocks = [b for b in re.split(r"\n\s*\n", raw.replace("\r\n", "\n").lstrip("\ufeff")) if b.strip()]
+    blocks = [
+        b for b in re.split(r"\n\s*\n", raw.replace("\r\n", "\n").lstrip("\ufeff")) if b.strip()
+    ]
     lines = [line.strip() for block in blocks for line in block.split("\n") if line.strip()]
     paragraphs, flat, offset = [], [], 0
     for index, line in enumerate(lines):

@@ -115,7 +115,9 @@ def card_specs(project: Project, site: Site) -> dict[str, Card]:
     found = {}
     for name, meta in sorted(project.pages.items()):
         url = "" if name == "index" else f"{name.removesuffix('/index')}/"
-        found[name] = Card("", meta.get("title", name), meta.get("description", ""), f"{host}/{url}")
+        found[name] = Card(
+            "", meta.get("title", name), meta.get("description", ""), f"{host}/{url}"
+        )
     for c in project.claims:
         kicker = f"{STATUS_LABELS[c.status]} · {c.who} · {format_when(c.when)}"
         name = f"{SHARE_DIR}/{c.claim_id}"

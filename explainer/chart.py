@@ -8,18 +8,13 @@ estimated generously, so labels never overlap in any font. The timeline list is 
 
 from __future__ import annotations
 
-import calendar
-import itertools
 import math
-import re
-from dataclasses import dataclass
 from html import escape
 
-from .articleinfo import Promise
+from .chartlayout import FONT, LINE, SMALL, Scale, make_scale, span, text_width, wrap
+from .chartrows import Row, claim_row, key_rows, year_range
 from .claims import Claim
 from .model import Project
-from .render import format_when
-from .values import date_parts
 
 SHAPES = {  # status → path around (0, 0): shape as well as colour tells statuses apart
     "confirmed": "M-6 0a6 6 0 1 0 12 0a6 6 0 1 0-12 0z",
@@ -28,195 +23,6 @@ SHAPES = {  # status → path around (0, 0): shape as well as colour tells statu
     "alleged": "M0-7l7 7-7 7-7-7z",
     "disputed": "M0-7l7 12h-14z",
 }
-FONT, SMALL, LINE = 15, 13, 19  # label and date font sizes, line height (SVG units)
-NARROW_CHARS = frozenset(" !'(),-./:;I[]fijlrt|’")
-WIDE_CHARS = frozenset("mwMW@%—")
-CUT = 30  # width of the gap drawn where a run of years without events is left out
-
-
-@dataclass(frozen=True)
-class Row:
-    """One named line of the chart: a key event, the article, or a deadline of the promise."""
-
-    start: float  # fractional years, as `span` gives them
-    end: float
-    date: str  # the date in words
-    text: str  # the label
-    kind: str  # the claim's status, or "article" or "deadline"
-    claim_id: str = ""
-    title: str = ""  # the claim's full text, shown on hover
-    promise: bool = False  # the claim of the promise whose deadlines are drawn
-
-
-@dataclass(frozen=True)
-class Scale:
-    """Where each drawn year starts on the x axis; runs of empty years are cut out."""
-
-    lefts: dict[int, float]
-    year: float  # the width of one year
-    cuts: tuple[tuple[int, int, float], ...]  # (first year, last year, x) of each cut
-
-    def x(self, when: float) -> float:
-        """2021.5 => the middle of 2021; 2009.0 => the end of 2008 when 2009 is cut out."""
-        year = math.floor(when)
-        if year not in self.lefts:
-            year -= 1
-        return round(self.lefts[year] + (when - year) * self.year, 1)
-
-
-def span(when: str) -> tuple[float, float]:
-    """Return the stretch of time a date covers, in fractional years.
-
-    "2021" => (2021.0, 2022.0); "2021-07" => (2021.5, 2021.583…); a day is one day long.
-    """
-    year, month, day = date_parts(when)
-    if not month:
-        return float(year), year + 1.0
-    if not day:
-        return year + (month - 1) / 12, year + month / 12
-    days = calendar.monthrange(year, month)[1]
-    start = year + (month - 1 + (day - 1) / days) / 12
-    return start, start + 1 / 12 / days
-
-
-def add_months(when: str, months: int) -> str:
-    """ "2020-11-19" + 18 => "2022-05-19"; keeps the date's precision."""
-    year, month, day = date_parts(when)
-    total = year * 12 + (month or 1) - 1 + months
-    year, month = (total // 12, total % 12 + 1) if month else (total // 12, 0)
-    day = min(day, calendar.monthrange(year, month)[1]) if day else 0  # 31 Aug + 6 => 28 Feb
-    return "-".join(f"{n:0{w}d}" for n, w in ((year, 4), (month, 2), (day, 2)) if n)
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Estimate a text's width generously: at least what DejaVu Sans, a wide font, needs.
-
-    ("Treaty II", 10) => 47.2; bold is 15 % wider: ("Treaty II", 10, True) => 54.3
-    """
-    em = sum(
-        0.4 if c in NARROW_CHARS else 1.0 if c in WIDE_CHARS else 0.8 if c.isupper() else 0.64
-        for c in text
-    )
-    return round(em * size * (1.15 if bold else 1), 1)
-
-
-def _pieces(word: str, width: float, size: float) -> list[str]:
-    """Cut a word too wide for a line into pieces that fit: ("WWWW", 25, 10) => ["WW", "WW"]."""
-    pieces = [""]
-    for char in word:
-        if pieces[-1] and text_width(pieces[-1] + char, size) > width:
-            pieces.append("")
-        pieces[-1] += char
-    return pieces
-
-
-def wrap(text: str, width: float, size: float) -> list[str]:
-    """Break a text at spaces into lines no wider than width (a longer word is cut).
-
-    ("Court of appeal ruling", 100, 10) => ["Court of appeal", "ruling"]
-    """
-    lines: list[str] = []
-    for word in text.split():
-        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
-            lines[-1] += f" {word}"
-        else:
-            lines += _pieces(word, width, size)
-    return lines or [""]
-
-
-def _empty_runs(years: set[int]) -> list[tuple[int, int]]:
-    """Runs of two or more years without events: {2008, 2018, 2020} => [(2009, 2017)]."""
-    ordered = sorted(years)
-    return [(a + 1, b - 1) for a, b in itertools.pairwise(ordered) if b - a > 2]
-
-
-def make_scale(years: set[int], left: float, right: float) -> Scale:
-    """Give every year from the first to the last the same width, cutting out empty runs.
-
-    ({2008, 2018, 2019}, 0, 100) => 2008 at 0, a cut (2009–2017), 2018 and 2019 after it.
-    """
-    runs = _empty_runs(years)
-    drawn = max(years) - min(years) + 1 - sum(b - a + 1 for a, b in runs)
-    size = (right - left - CUT * len(runs)) / drawn
-    lefts, cuts, x, year = {}, [], float(left), min(years)
-    while year <= max(years):
-        run = next((r for r in runs if r[0] == year), None)
-        if run:
-            cuts.append((*run, round(x + CUT / 2, 1)))
-            x, year = x + CUT, run[1] + 1
-        else:
-            lefts[year], x, year = x, x + size, year + 1
-    return Scale(lefts, size, tuple(cuts))
-
-
-def _publisher(project: Project, source_id: str) -> str:
-    """A source's publisher, without a bracketed remark: "Sénat (record)" => "Sénat"."""
-    source = project.sources.get(source_id)
-    return re.sub(r"\s*\(.*\)$", "", source.publisher) if source else source_id
-
-
-def deadline_rows(project: Project, letter: Claim, promise: Promise) -> list[Row]:
-    """One row per deadline of the promise (data/article.yml) whose sources the claim cites.
-
-    The sources may disagree on the deadline, so each row names the sources of its figure: a
-    letter of "2020-11-19" citing a source of "12–18 months" by Pub => a row "Within 12–18
-    months (Pub)" dated "19 November 2021 – 19 May 2022".
-    """
-    rows = []
-    for deadline in promise.deadlines:
-        (low, high), figure = deadline.months, deadline.words
-        cited = set(letter.sources) | (project.info.article_sources if letter.quotes else set())
-        names = [_publisher(project, s) for s in deadline.sources if s in cited]
-        if not names:
-            continue
-        first, last = add_months(letter.when, low), add_months(letter.when, high)
-        # Months, not days: "within 12 months" of a dated letter names no day.
-        date = format_when(first[:7])
-        if low != high:
-            date = f"{date} – {format_when(last[:7])}"
-        text = f"Within {figure} ({', '.join(names)})"
-        rows.append(Row(span(first)[0], span(last)[0], date, text, "deadline"))
-    return rows
-
-
-def claim_row(claim: Claim, label: str, promise: bool = False) -> Row:
-    """A claim's row: its date's span, its label, and its full text for hovering."""
-    when = format_when(claim.when)
-    title = f"{when}: {claim.text}"
-    return Row(*span(claim.when), when, label, claim.status, claim.claim_id, title, promise)
-
-
-def article_row(project: Project) -> Row | None:
-    """The article's row, dated by its sources in the registry; None when none has a date.
-
-    An original of "2021-04" by Pub => Row "The article (Pub)", April 2021
-    """
-    own = project.info.article_sources
-    dated = [s for s in project.sources.values() if s.source_id in own and s.date]
-    latest = max(dated, key=lambda s: s.date, default=None)
-    if latest is None:
-        return None
-    text = f"The article ({_publisher(project, latest.source_id)})"
-    return Row(*span(latest.date), format_when(latest.date), text, "article")
-
-
-def key_rows(project: Project, claims: list[Claim]) -> list[Row]:
-    """The named rows in date order: labelled claims (and the letter), the article, deadlines."""
-    promise = project.info.promise
-    letter = project.by_id.get(promise.claim) if promise else None
-    rows = [
-        claim_row(c, c.label or promise.label, c is letter)
-        for c in claims
-        if c.label or c is letter
-    ]
-    rows += [row for row in [article_row(project)] if row]
-    rows += deadline_rows(project, letter, promise) if letter else []
-    return sorted(rows, key=lambda r: r.start)
-
-
-def year_range(claims: list[Claim], rows: list[Row]) -> set[int]:
-    """Every year holding a claim or a named row: the chart's range comes from the data."""
-    return {date_parts(c.when)[0] for c in claims} | {math.floor(r.start) for r in rows}
 
 
 def _text(x: float, y: float, text: str, cls: str, size: int = FONT, anchor: str = "") -> str:
@@ -427,7 +233,9 @@ def render_narrow(project: Project, claims: list[Claim], ids: str = "timeline-na
             promise.append(top + 8)
         svg, top = _narrow_row(row, top)
         drawn.append(svg)
-    spine = f'<line class="timeline__axis" x1="{SPINE}" x2="{SPINE}" y1="{marks[0]}" y2="{marks[-1]}"/>'
+    spine = (
+        f'<line class="timeline__axis" x1="{SPINE}" x2="{SPINE}" y1="{marks[0]}" y2="{marks[-1]}"/>'
+    )
     if len(promise) > 1:
         spine += (f'<line class="timeline__wait" x1="{SPINE}" x2="{SPINE}"'
                   f' y1="{min(promise)}" y2="{max(promise)}"/>')  # fmt: skip
@@ -456,7 +264,9 @@ def _description(
         what += ", ".join(f"{a} to {b}" for a, b, _ in cuts)
     letter = next((r for r in rows if r.promise), None)
     deadlines = "; ".join(f"{r.text}: {r.date}" for r in rows if r.kind == "deadline")
-    promise = f" Deadlines of the promise of {letter.date}: {deadlines}." if letter and deadlines else ""
+    promise = (
+        f" Deadlines of the promise of {letter.date}: {deadlines}." if letter and deadlines else ""
+    )
     return (
         f"Timeline of the story, {min(years)} to {max(years)}",
         f"{what}.{promise} The list below gives every event as text.",

@@ -49,14 +49,18 @@ def report(project: Project) -> tuple[float, str]:
     covered, total, uncovered = coverage(project.article, quotes)
     pages = sorted({c.page for c in project.claims})
     page_word = "page" if len(pages) == 1 else "pages"
-    lines = [f"{len(project.claims)} claims on {len(pages)} {page_word}, {len(project.sources)} sources: valid",
-             f"article coverage: {covered}/{total} substantive sentences quoted by a claim"]
+    lines = [
+        f"{len(project.claims)} claims on {len(pages)} {page_word}, {len(project.sources)} sources: valid",
+        f"article coverage: {covered}/{total} substantive sentences quoted by a claim",
+    ]
     lines += [f"  not covered: {sentence}" for sentence in uncovered]
     return (100.0 * covered / total if total else 100.0), "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m explainer.check", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m explainer.check", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("config", nargs="?", default="mkdocs.yml", type=Path)
     parser.add_argument("--min-coverage", type=float, default=0.0, metavar="PERCENT")
     args = parser.parse_args(argv)
@@ -77,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     percent, summary = report(project)
     print(summary)
     if percent < args.min_coverage:
-        print(f"coverage {percent:.0f}% is below the minimum {args.min_coverage:.0f}%", file=sys.stderr)
+        print(
+            f"coverage {percent:.0f}% is below the minimum {args.min_coverage:.0f}%",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

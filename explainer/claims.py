@@ -143,27 +143,37 @@ def validate_sources(
 
 def _claim_problems(f: dict, article: Article, pages, sources, today: dt.date, own: frozenset):
     """Yield (key, item index or None, problem) for one claim's well-typed fields."""
+    yield from _form_problems(f, pages, today)
+    yield from _evidence_problems(f, article, sources, own)
+    yield from _wording_problems(f)
+
+
+def _form_problems(f: dict, pages, today: dt.date):
+    """Ids, aliases, page, status and dates."""
     if "id" in f and not ID_PATTERN.fullmatch(f["id"]):
         yield "id", None, "id must be kebab-case (a-z, 0-9, '-'); it becomes the anchor #claim-<id>"
     for index, alias in enumerate(f.get("aliases", ())):
         if not ID_PATTERN.fullmatch(alias):
             yield "aliases", index, f"alias '{alias}' must be kebab-case (a-z, 0-9, '-') like an id"
-    if "page" in f and f["page"] not in pages:
-        choices = ", ".join(sorted(pages))
-        yield (
-            "page",
-            None,
-            f"unknown page '{f['page']}'{hint(f['page'], pages)}; expected one of {choices}",
-        )
-    if "status" in f and f["status"] not in STATUSES:
-        status, choices = f["status"], ", ".join(STATUSES)
-        yield (
-            "status",
-            None,
-            f"unknown status '{status}'{hint(status, STATUSES)}; expected one of {choices}",
-        )
+    for key, value, choices in (
+        ("page", f.get("page"), pages),
+        ("status", f.get("status"), STATUSES),
+    ):
+        if value is not None and value not in choices:
+            listed = ", ".join(sorted(choices) if key == "page" else choices)
+            yield (
+                key,
+                None,
+                f"unknown {key} '{value}'{hint(value, choices)}; expected one of {listed}",
+            )
     if "when" in f and (problem := check_date(f["when"], today)):
         yield "when", None, problem
+    if "updated" in f and (problem := check_day(f["updated"], today)):
+        yield "updated", None, problem
+
+
+def _evidence_problems(f: dict, article: Article, sources, own: frozenset):
+    """Quotes found in the article, known sources, and what each status needs."""
     for index, quote in enumerate(f.get("quotes", ())):
         if article.find(quote) < 0:
             yield "quotes", index, quote_problem(article, quote)
@@ -178,18 +188,21 @@ def _claim_problems(f: dict, article: Article, pages, sources, today: dt.date, o
             None,
             "status 'confirmed' needs at least one outside source (not the article)",
         )
-    if "claim" in f and (problem := leaning_problem(f["claim"])):
-        yield "claim", None, problem
-    if "headline" in f and len(f["headline"]) > HEADLINE_LIMIT:
-        yield "headline", None, f"headline is {len(f['headline'])} characters; at most {HEADLINE_LIMIT}"
-    if "headline" in f and (problem := leaning_problem(f["headline"])):
-        yield "headline", None, problem.replace("claim text", "headline")
-    if "label" in f and len(f["label"]) > LABEL_LIMIT:
-        yield "label", None, f"label is {len(f['label'])} characters; at most {LABEL_LIMIT} fit the chart"
-    if "updated" in f and (problem := check_day(f["updated"], today)):
-        yield "updated", None, problem
     if f.get("status") == "disputed" and not f.get("note"):
         yield "status", None, "status 'disputed' needs a 'note' saying what is disputed"
+
+
+def _wording_problems(f: dict):
+    """Texts that stand alone (a shared claim is read alone) and fit where they are shown."""
+    for key in ("claim", "headline"):
+        if key in f and (problem := leaning_problem(f[key])):
+            yield key, None, problem if key == "claim" else problem.replace("claim text", key)
+    for key, limit, where in (
+        ("headline", HEADLINE_LIMIT, ""),
+        ("label", LABEL_LIMIT, " fit the chart"),
+    ):
+        if key in f and len(f[key]) > limit:
+            yield key, None, f"{key} is {len(f[key])} characters; at most {limit}{where}"
 
 
 def _line(entry: dict, key: str, index: int | None) -> int:
@@ -214,11 +227,34 @@ def _corrections(check: Checker, entry: dict, updated: str | None, subject: str,
         if "date" in f and (problem := check_day(f["date"], today)):
             check.add(Checker.line_of(item, "date"), subject, f"correction {problem}")
         elif "date" in f and updated and f["date"] > updated:
-            check.add(Checker.line_of(entry, "updated"), subject,
-                      f"updated '{updated}' is earlier than its correction of {f['date']} (line {at})")
+            check.add(
+                Checker.line_of(entry, "updated"),
+                subject,
+                f"updated '{updated}' is earlier than its correction of {f['date']} (line {at})",
+            )
         if "date" in f and "note" in f:
             found.append(Correction(f["date"], f["note"]))
     return tuple(found) if len(check.problems) == count else ()
+
+
+def _note_ids(check: Checker, entry: dict, f: dict, seen: dict[str, int], subject: str) -> None:
+    """Record the claim's id and aliases; report one already used, with its first line."""
+    for name in (f.get("id"), *f.get("aliases", ())):
+        if name in seen:
+            first = seen[name]
+            check.add(_line(entry, "id", None), subject,
+                      f"duplicate id '{name}', first used on line {first}")  # fmt: skip
+        elif name:
+            seen[name] = entry[LINE_KEY]
+
+
+def _claim(f: dict, line: int, corrections: tuple[Correction, ...]) -> Claim:
+    """The record of a claim whose required fields are all valid."""
+    return Claim(
+        f["id"], f["page"], f["claim"], f["status"], f["who"], f["when"], f.get("quotes", ()),
+        f.get("sources", ()), f.get("note", ""), f.get("aliases", ()), line, f.get("label", ""),
+        f.get("updated", ""), corrections, f.get("headline", ""),
+    )  # fmt: skip
 
 
 def validate_claims(
@@ -235,36 +271,12 @@ def validate_claims(
         subject = f"claim '{entry.get('id')}'" if isinstance(entry.get("id"), str) else "claim"
         names.update([entry["id"]] if isinstance(entry.get("id"), str) else [])
         f = check.fields(entry, CLAIM_KEYS, subject, nested=("corrections",))
-        for key, index, problem in _claim_problems(f, article, pages, sources, today, article_sources):
+        for key, index, problem in _claim_problems(
+            f, article, pages, sources, today, article_sources
+        ):
             check.add(_line(entry, key, index), subject, problem)
         corrections = _corrections(check, entry, f.get("updated"), subject, today)
-        for name in (f.get("id"), *f.get("aliases", ())):
-            if name in seen:
-                check.add(
-                    _line(entry, "id", None),
-                    subject,
-                    f"duplicate id '{name}', first used on line {seen[name]}",
-                )
-            elif name:
-                seen[name] = line
+        _note_ids(check, entry, f, seen, subject)
         if all(k in f for k, required in CLAIM_KEYS.items() if required):
-            claims.append(
-                Claim(
-                    f["id"],
-                    f["page"],
-                    f["claim"],
-                    f["status"],
-                    f["who"],
-                    f["when"],
-                    f.get("quotes", ()),
-                    f.get("sources", ()),
-                    f.get("note", ""),
-                    f.get("aliases", ()),
-                    line,
-                    f.get("label", ""),
-                    f.get("updated", ""),
-                    corrections,
-                    f.get("headline", ""),
-                )
-            )
+            claims.append(_claim(f, line, corrections))
     return claims, names, check.problems

@@ -43,7 +43,9 @@ def find_markers(text: str) -> tuple[list[Marker], list[tuple[int, str]]]:
                 markers.append(Marker(word, "", line, match.span()))
         elif word in VERBS:
             if len(rest) != 1:
-                problems.append((line, f"marker '{word}' needs exactly one name, e.g. <!-- {word} NAME -->"))
+                problems.append(
+                    (line, f"marker '{word}' needs exactly one name, e.g. <!-- {word} NAME -->")
+                )
             else:
                 markers.append(Marker(word, rest[0], line, match.span()))
         elif word and closest(word, VERBS, cutoff=0.7):
@@ -51,8 +53,13 @@ def find_markers(text: str) -> tuple[list[Marker], list[tuple[int, str]]]:
     return markers, problems
 
 
-def check_pages(pages: dict[str, str], claims, ids: set[str], docs_rel: str,
-                claims_path: str = "data/claims.yml") -> list[Problem]:
+def check_pages(
+    pages: dict[str, str],
+    claims,
+    ids: set[str],
+    docs_rel: str,
+    claims_path: str = "data/claims.yml",
+) -> list[Problem]:
     """Check every page's markers against the claim ids; `pages` maps page name → Markdown text.
 
     `claims_path` is only quoted in messages: a page without a fact box names its claims' lines.
@@ -68,15 +75,32 @@ def check_pages(pages: dict[str, str], claims, ids: set[str], docs_rel: str,
             subject = f"marker '{m.verb} {m.arg}'"
             if m.verb == "factbox":
                 if m.arg != page:
-                    problems.append(Problem(path, m.line, subject, f"a fact box must name its own page '{page}'"))
+                    problems.append(
+                        Problem(
+                            path, m.line, subject, f"a fact box must name its own page '{page}'"
+                        )
+                    )
                 elif page in boxes:
-                    problems.append(Problem(path, m.line, subject, f"second fact box; the first is on line {boxes[page]}"))
+                    problems.append(
+                        Problem(
+                            path,
+                            m.line,
+                            subject,
+                            f"second fact box; the first is on line {boxes[page]}",
+                        )
+                    )
                 boxes.setdefault(page, m.line)
             elif m.verb in BARE_VERBS:
                 first = bare.setdefault((page, m.verb), m.line)
                 if first != m.line:
-                    problems.append(Problem(path, m.line, f"marker '{m.verb}'",
-                                            f"second <!-- {m.verb} --> marker; the first is on line {first}"))
+                    problems.append(
+                        Problem(
+                            path,
+                            m.line,
+                            f"marker '{m.verb}'",
+                            f"second <!-- {m.verb} --> marker; the first is on line {first}",
+                        )
+                    )
             elif m.arg not in ids:
                 problems.append(Problem(path, m.line, subject,
                                         f"unknown claim '{m.arg}'{hint(m.arg, ids)}"))  # fmt: skip
@@ -84,6 +108,12 @@ def check_pages(pages: dict[str, str], claims, ids: set[str], docs_rel: str,
         named = [f"'{c.claim_id}' ({claims_path}:{c.line})" for c in claims if c.page == page]
         few = ", ".join(named[:3]) + (f" and {len(named) - 3} more" if len(named) > 3 else "")
         what = f"claims {few} are" if len(named) > 1 else f"claim {few} is"
-        problems.append(Problem(f"{docs_rel}/{page}.md", 1, f"page '{page}'",
-                                f"no <!-- factbox {page} --> marker, so {what} shown nowhere"))
+        problems.append(
+            Problem(
+                f"{docs_rel}/{page}.md",
+                1,
+                f"page '{page}'",
+                f"no <!-- factbox {page} --> marker, so {what} shown nowhere",
+            )
+        )
     return problems

@@ -83,7 +83,9 @@ class BlockTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
-                marker = self.ext.marker_at((child.text or "").strip()) if child.tag == "p" else None
+                marker = (
+                    self.ext.marker_at((child.text or "").strip()) if child.tag == "p" else None
+                )
                 if marker and marker.verb != "ref" and not len(child):
                     parent.remove(child)
                     block = self.ext.render_block(marker.verb, marker.arg)

@@ -21,6 +21,8 @@ SHARE_DIR = "claims"  # a claim's share page: claims/<id>/ (the JS reads both fr
 def claim_anchor(claim_id: str) -> str:
     """ "x" => "claim-x": the id of a claim's element, and its link's fragment."""
     return f"{ANCHOR_PREFIX}{claim_id}"
+
+
 OPTION_HELP = {  # the extension's path options in mkdocs.yml, relative to its folder
     "claims": "The claims file",
     "sources": "The sources registry",

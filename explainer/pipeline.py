@@ -33,7 +33,9 @@ def generated_files(project: Project, site: Site) -> dict[str, str]:
     """Site-relative path => content of every file the claims add to the site."""
     pages = {c.page for c in project.claims}
     # The home page's title is the site's name; its claims are "Overview" claims everywhere.
-    titles = {p: page_label(p) if p == "index" else project.titles.get(p, page_label(p)) for p in pages}
+    titles = {
+        p: page_label(p) if p == "index" else project.titles.get(p, page_label(p)) for p in pages
+    }
     files = share.share_pages(project, titles, site.description)
     urls = {page: site.page_url(page) for page in titles}
     payload = payloads.claims_payload(project, urls, site.url)
@@ -58,7 +60,9 @@ def finish_page(html: str, page: str, project: Project, site: Site) -> str:
     card = headtags.pick_card(names, cards.card_paths(project, site).__contains__)
     if card is None:  # every page of docs/ has a card, "index" too
         raise PipelineError(f"{page}: no preview card; the page has no front matter and no index")
-    return headtags.add_head_tags(html, headtags.head_tags(project, page, html, site, site.url + card))
+    return headtags.add_head_tags(
+        html, headtags.head_tags(project, page, html, site, site.url + card)
+    )
 
 
 def finish_site(site_dir: Path, project: Project, site: Site, cache: Path | None) -> None:

@@ -20,7 +20,11 @@ from .model import Project, Settings
 from .problems import ClaimsError, Problem
 from .yamlload import MAX_BYTES, YamlError, decode, load_yaml
 
-_KINDS = {"claims": "claim", "sources": "source", "article_data": "note"}  # what one entry of each file is called
+_KINDS = {
+    "claims": "claim",
+    "sources": "source",
+    "article_data": "note",
+}  # what one entry of each file is called
 
 
 def _read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
@@ -80,7 +84,9 @@ def load_project(settings: Settings, today: dt.date | None = None) -> Project:
     """Load and validate everything; raise ClaimsError listing every problem."""
     today = today or dt.date.today()
     info_data, read_problems = _read_yaml(settings, "article_data")
-    info, found = (None, []) if read_problems else validate_article_info(info_data, settings.article_data)
+    info, found = (
+        (None, []) if read_problems else validate_article_info(info_data, settings.article_data)
+    )
     read_problems += found
     text, found = _read_text(settings.path("article"), settings.article)
     article = parse_article(text or "", *((info.furniture, info.heads) if info else ()))

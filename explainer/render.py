@@ -80,7 +80,8 @@ def render_claim(project: Project, claim: Claim) -> str:
     """Render one claim as an `<li id="claim-…">` of its page's fact box."""
     status = claim.status
     aliases = "".join(
-        f'<span class="factbox__alias" id="{claim_anchor(escape(a))}"></span>' for a in claim.aliases
+        f'<span class="factbox__alias" id="{claim_anchor(escape(a))}"></span>'
+        for a in claim.aliases
     )
     quotes = "".join(_quote(project, q) for q in claim.quotes)
     note = (
@@ -89,7 +90,9 @@ def render_claim(project: Project, claim: Claim) -> str:
         else ""
     )
     outside = [
-        project.sources[s] for s in claim.sources if s not in project.info.article_sources or not claim.quotes
+        project.sources[s]
+        for s in claim.sources
+        if s not in project.info.article_sources or not claim.quotes
     ]
     sources = "".join(_source_item(s) for s in outside)
     sources = (

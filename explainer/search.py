@@ -48,7 +48,9 @@ def add_claims(docs: list[dict], project: Project, urls: dict[str, str]) -> list
             (i for i, d in enumerate(result) if d["location"].split("#")[0] == url), default=None
         )
         at = len(result) if last is None else last + 1
-        extra = {k: result[last][k] for k in ("path", "tags") if last is not None and k in result[last]}
+        extra = {
+            k: result[last][k] for k in ("path", "tags") if last is not None and k in result[last]
+        }
         result[at:at] = [entry | extra for entry in claim_entries(project, url, page)]
     return result
 

@@ -148,7 +148,9 @@ def alias_pages(project: Project) -> dict[str, str]:
     """
     lang = escape(project.info.language)
     return {
-        f"{SHARE_DIR}/{alias}/index.html": REDIRECT.format(url=f"../{escape(c.claim_id)}/", lang=lang)
+        f"{SHARE_DIR}/{alias}/index.html": REDIRECT.format(
+            url=f"../{escape(c.claim_id)}/", lang=lang
+        )
         for c in project.claims
         for alias in c.aliases
     }

@@ -6,9 +6,9 @@
    code or styles, so a strict Content-Security-Policy allows it. No libraries.
 
    Works with Material's instant navigation (`navigation.instant`), which swaps the page's
-   content without reloading: what belongs to a page is redone for every page Material emits on
-   `document$`, and is safe to run twice; listeners and elements outside the swapped content are
-   set up once. */
+   content without reloading: what belongs to a page is redone for every page Material's document
+   observable emits, and is safe to run twice; listeners and elements outside the swapped content
+   are set up once. */
 (function () {
   "use strict";
 
