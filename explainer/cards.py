@@ -22,9 +22,9 @@ import PIL
 from PIL import Image, ImageDraw, ImageFont
 
 from .claims import STATUS_LABELS
+from .factbox import format_when
 from .headtags import CARDS, Site
 from .model import SHARE_DIR, Project
-from .render import format_when
 
 DRAWING = 1  # bump when the drawing below changes, so cached cards are redrawn
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from .articleinfo import Promise
 from .chartlayout import add_months, span
 from .claims import Claim
+from .factbox import format_when
 from .model import Project
-from .render import format_when
 from .values import date_parts
 
 

@@ -24,11 +24,11 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from .factbox import render_corrections, render_factbox, render_ref, render_single
 from .markers import Marker, find_markers
 from .model import OPTION_HELP, OPTIONS, Project, Settings
 from .problems import ClaimsError
 from .project import load_project
-from .render import render_corrections, render_factbox, render_ref, render_single
 from .sourcepage import render_source_page
 from .timeline import render_timeline
 

@@ -20,9 +20,9 @@ import json
 from pathlib import Path
 
 from . import cards, csp, headtags, payloads, search, share
+from .factbox import page_label
 from .headtags import Site
 from .model import Project
-from .render import page_label
 
 
 class PipelineError(Exception):

@@ -14,8 +14,8 @@ import json
 from html import escape
 
 from .claims import STATUS_LABELS
+from .factbox import format_when
 from .model import Project, claim_anchor
-from .render import format_when
 
 INDEX = "search/search_index.json"  # where Material's search plugin writes it (MkDocs)
 ZENSICAL_INDEX = "search.json"  # where Zensical writes it, with "items" for "docs"

@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass
 from html import escape
 
-from . import render, values
+from . import factbox, values
 from .claims import HEADLINE_LIMIT, STATUS_LABELS, Claim, Source
+from .factbox import format_when
 from .model import SHARE_DIR, Project, claim_anchor
-from .render import format_when
 
 TITLE_LIMIT = HEADLINE_LIMIT
 
@@ -105,7 +105,7 @@ def article_line(project: Project) -> str:
 
 
 def _link(source: Source) -> str:
-    name, remark = render.source_name(source)
+    name, remark = factbox.source_name(source)
     remark = f" ({escape(remark)})" if remark else ""
     return f'<a href="{escape(source.url)}" rel="noreferrer">“{escape(name)}”</a>{remark}'
 

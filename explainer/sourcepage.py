@@ -14,8 +14,8 @@ from itertools import pairwise
 from .article import Article, Paragraph, normalise
 from .articleinfo import Note
 from .claims import Claim
+from .factbox import render_refs
 from .model import Project
-from .render import render_refs
 
 
 def raw_offsets(raw: str) -> list[int]:

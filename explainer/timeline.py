@@ -10,8 +10,8 @@ from html import escape
 
 from .chart import SHAPES, render_chart
 from .claims import STATUS_LABELS, Claim
+from .factbox import format_when, page_label
 from .model import Project, claim_anchor
-from .render import format_when, page_label
 from .values import date_parts
 
 

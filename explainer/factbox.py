@@ -1,4 +1,5 @@
-"""Claims → HTML: one claim, one page's fact box, one inline reference.
+"""Fact boxes and what is built from claims alike: one claim, a page's fact box, inline
+references, the corrections log, and the words (dates, page labels, source names) they share.
 
 Every data value goes through `html.escape` and the output is well-formed XML, so the Markdown
 extension can parse it into its element tree. Links to pages are docs-absolute `/page.md#…`
