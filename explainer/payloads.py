@@ -34,6 +34,7 @@ def claim_record(project: Project, claim: Claim, page_url: str, site_url: str) -
         "id": claim.claim_id,
         "aliases": list(claim.aliases),
         "claim": claim.text,
+        "headline": claim.title,
         "status": claim.status,
         "who": claim.who,
         "when": claim.when,
