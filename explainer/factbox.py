@@ -192,9 +192,8 @@ def _ref_link(project: Project, claim: Claim, page: str | None, brief: bool) -> 
     preview = f"{status}: {claim.text}"
     tooltip = _tooltip(shorten(preview, 70) if brief else preview)
     page_path = "" if claim.page == page else f"/{escape(claim.page)}.md"
-    where = (
-        f"claim {label}" if claim.page == page else f"claim {number} on {page_label(claim.page)}"
-    )
+    # The name holds the visible label whole (WCAG 2.5.3, label in name): "claim Tender 3".
+    where = f"claim {label}"
     return (
         f'<a href="{page_path}#{claim_anchor(escape(claim.claim_id))}" title="{tooltip}"'
         f' aria-label="{escape(where)} ({status})">{escape(label)}</a>'

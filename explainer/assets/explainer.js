@@ -141,10 +141,12 @@
     bar.className = "linkctl";
     bar.appendChild(link("#" + claim.id, "linkctl__link", "¶", "Permanent link to " + what));
     bar.appendChild(copyButton(claim.id, what));
-    if (!claim.closest(".factbox--single")) {
-      var id = claim.id.replace(/^claim-/, "");
-      bar.appendChild(link(base + "claims/" + id + "/", "linkctl__share", "Share page",
-        "Share page for " + what + ", with its own preview card"));
+    // The fact box says how a claim's anchor starts and where share pages live.
+    var box = claim.closest("[data-claim-prefix][data-share-dir]");
+    if (box && !box.matches(".factbox--single")) {
+      var id = claim.id.slice(box.getAttribute("data-claim-prefix").length);
+      bar.appendChild(link(base + box.getAttribute("data-share-dir") + id + "/", "linkctl__share",
+        "Share page", "Share page for " + what + ", with its own preview card"));
     }
     // After the alias anchors, so that arriving by an old id scrolls to the claim's top.
     claim.insertBefore(bar, claim.querySelector(":scope > :not(.factbox__alias)"));
