@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from . import pipeline
+from . import optimize, pipeline
 from .check import load_config, settings_from_file
 from .headtags import Site
 from .model import EXTENSION
@@ -112,6 +112,8 @@ def build(config_file: Path, zensical: str) -> int:
     if problems := finish(root, out, project, site, generated):
         print("\n".join(["Error: the CSP would block inline code:", *problems]), file=sys.stderr)
         return 1
+    # As scripts/serve build does after MkDocs: the site as deployed (docs-dev/deploy.md).
+    optimize.optimize_site(out, cache=root / "build" / "compressed")
     replace_site(out, root / config.get("site_dir", "site"))
     return 0
 
