@@ -1,51 +1,54 @@
-"""Shared helpers: a copy of the real project in a temp folder, and a strict MkDocs build of it."""
+"""Fixtures: a copy of the real project, the real site built once, its servers, the browser.
+
+The helpers they use live in tests/helpers.py. Markers (pyproject.toml) sort the tests into
+tiers; a test that takes the `browser`, `axe_source` or `nginx_url` fixture gets the `browser` or
+`nginx` marker here even if its module forgot it, so `scripts/test --fast` never starts them.
+"""
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
-import subprocess
-import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-# "explainer" too: mkdocs.yml names its hook by a path relative to the config file;
-# "includes": the glossary's abbreviations (pymdownx.snippets base_path, mkdocs.yml `watch`).
-PROJECT_PARTS = ("mkdocs.yml", "docs", "data", "seeds", "overrides", "schema", "explainer",
-                 "includes")
+# Also imported from here by older test modules: ROOT, copy_project, run_build, serve_folder,
+# load_nginx_local. New code imports them from tests.helpers.
+from .helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    copy_project,
+    load_nginx_local,
+    load_real_project,
+    run_build,
+    serve_folder,
+)
+
+MARKED_FIXTURES = {"browser": "browser", "axe_source": "browser", "nginx_url": "nginx"}
 
 
-def copy_project(dest: Path) -> Path:
-    """Copy what a build reads (config, pages, data, article, theme overrides) into dest."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part)
-        elif src.exists():
-            shutil.copy2(src, dest / part)
-    return dest
-
-
-def run_build(project: Path, site: Path | None = None, *extra: str) -> subprocess.CompletedProcess:
-    """Run `mkdocs build --strict` on a project folder in a subprocess, as users do."""
-    site = site or project / "site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site), *extra],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300,
-    )
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses Chromium or nginx through a fixture."""
+    for item in items:
+        names = {mark.name for mark in item.iter_markers()}
+        for fixture, mark in MARKED_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()) and mark not in names:
+                item.add_marker(mark)
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A fresh copy of the real project."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def real():
+    """The real project, loaded and validated."""
+    return load_real_project()
 
 
 @pytest.fixture(scope="session")
@@ -57,30 +60,12 @@ def built_site(tmp_path_factory) -> Path:
     return dest / "site"
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep test output readable
-        pass
-
-
-def serve_folder(folder: Path) -> tuple[ThreadingHTTPServer, str]:
-    """Serve a folder on 127.0.0.1 on a free port; return (server, base URL)."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
 @pytest.fixture(scope="session")
 def site_url(built_site: Path):
     """Base URL of the real built site, served on 127.0.0.1 by the test run itself."""
     server, url = serve_folder(built_site)
     yield url
     server.shutdown()
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -97,16 +82,13 @@ def browser(tmp_path_factory):
         chromium.close()
 
 
-# --- nginx (issue #8): the real deploy config, deploy/nginx.conf, served on 127.0.0.1 ---------
-
-def load_nginx_local():
-    """Import deploy/nginx_local.py (deploy/ is a folder of tools, not a package)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("nginx_local", ROOT / "deploy" / "nginx_local.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script (npm, pinned in package-lock.json)."""
+    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.is_file():
+        pytest.fail(f"{axe} is missing: run scripts/setup --browser (npm ci)")
+    return axe.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

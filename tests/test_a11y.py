@@ -13,50 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .helpers import DESKTOP, PHONE, axe_violations, one_page_per_template, page_file, page_paths
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+pytestmark = pytest.mark.browser
+
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme => Material's scheme
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 740}
-
-RUN_AXE = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-  return result.violations.map(v => v.nodes.map(n =>
-    `${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary.replace(/\\s+/g, ' ')}`
-  )).flat();
-}"""
-
-
-def page_paths(site: Path) -> list[str]:
-    """Every HTML file of the built site as the path a browser asks for: "", "about/", "404.html"."""
-    return [
-        p.relative_to(site).as_posix().removesuffix("index.html")
-        for p in sorted(site.rglob("*.html"))
-    ]
-
-
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: run scripts/setup --browser (npm ci)")
-    return AXE.read_text(encoding="utf-8")
-
-
-def settle(page, timeout_ms: int = 3000) -> None:
-    """Wait until no CSS transition or animation runs: colours mid-fade are not the real ones."""
-    for _ in range(timeout_ms // 50):
-        if page.evaluate("() => document.getAnimations().every(a => a.playState !== 'running')"):
-            return
-        page.wait_for_timeout(50)
-
-
-def axe_violations(page, axe_source: str) -> list[str]:
-    """Inject axe into the page (through the DevTools protocol, so no CSP applies) and run it."""
-    settle(page)
-    page.evaluate(axe_source)
-    return page.evaluate(RUN_AXE, TAGS)
 
 
 def test_axe_finds_no_violation_on_any_page_in_either_scheme(
@@ -96,13 +57,6 @@ def test_axe_finds_no_violation_with_search_open_or_drawer_open(browser, site_ur
     assert not problems, f"{len(problems)} axe violations:\n" + "\n".join(problems)
 
 
-def test_axe_reports_a_violation_on_a_faulty_page(browser, axe_source):
-    page = browser.new_page()
-    page.set_content('<html lang="en"><title>t</title><main><img src="x.png"></main></html>')
-    assert any(line.startswith("image-alt (critical)") for line in axe_violations(page, axe_source))
-    page.close()
-
-
 # --- Keyboard ------------------------------------------------------------------------------------
 
 CONTROLS = """() => {
@@ -137,14 +91,6 @@ def tab_walk(page, key: str = "Tab", limit: int = 400) -> list[dict]:
     raise AssertionError(f"{key} never came back to the first control in {limit} presses")
 
 
-def keyboard_pages(site: Path) -> list[str]:
-    """Every top-level page, and the first page of each folder of generated pages (same template)."""
-    chosen: dict[str, str] = {}
-    for path in page_paths(site):
-        chosen.setdefault(path if path.count("/") <= 1 else path.split("/")[0], path)
-    return list(chosen.values())
-
-
 def hidden_focus(path: str, key: str, walk: list[dict]) -> list[str]:
     """Name each focus stop drawn under the sticky header or below the viewport."""
     return [
@@ -162,7 +108,7 @@ def test_tab_reaches_every_control_and_focus_never_hides_under_the_header(
 ):
     problems = []
     page = browser.new_page(viewport=DESKTOP)
-    for path in keyboard_pages(built_site):
+    for path in one_page_per_template(page_paths(built_site)):
         page.goto(site_url + path)
         controls = page.evaluate(CONTROLS)
         forward = tab_walk(page)
@@ -224,9 +170,7 @@ def invisible_focus(page, kinds: dict[str, str]) -> list[str]:
 def factbox_page(site: Path) -> str:
     """The first page (URL path) with a fact box and a claim reference."""
     for path in page_paths(site):
-        text = (
-            site / (path or "index.html") if path.endswith(".html") else site / path / "index.html"
-        ).read_text()
+        text = page_file(site, path).read_text()
         if 'class="factbox"' in text and 'class="claimref"' in text:
             return path
     raise AssertionError("no page has both a fact box and a claim reference")
@@ -239,14 +183,3 @@ def test_focus_is_visible_on_a_sample_of_controls(browser, site_url, built_site,
     problems = invisible_focus(page, SAMPLE_CONTROLS)
     page.close()
     assert not problems, "\n".join(problems)
-
-
-def test_focus_check_notices_a_missing_focus_indicator(browser):
-    page = browser.new_page()
-    page.set_content(
-        '<a href="#a" id="a">shown</a> <a href="#b" id="b" style="outline: none">hidden</a>'
-    )
-    assert invisible_focus(page, {"plain link": "#a", "link without outline": "#b"}) == [
-        "link without outline: focus not visible"
-    ]
-    page.close()

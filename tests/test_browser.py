@@ -18,96 +18,39 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from .conftest import ROOT
+from .helpers import (
+    DESKTOP,
+    PHONE,
+    ROOT,
+    Recorder,
+    one_page_per_template,
+    page_file,
+    page_paths,
+)
 
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 740}
-LOCAL_HOSTS = {"127.0.0.1"}
-
-
-def page_paths(site: Path) -> list[str]:
-    """Every HTML file of the built site as the path a browser asks for: "", "about/", "404.html"."""
-    paths = (p.relative_to(site).as_posix() for p in sorted(site.rglob("*.html")))
-    return [p.removesuffix("index.html") for p in paths]
-
-
-class Recorder:
-    """Collect console errors, page errors, failed requests and requests to other hosts."""
-
-    def __init__(self, context) -> None:
-        self.problems: list[str] = []
-        self.path = ""
-        context.route("**/*", self.route)
-
-    def route(self, route) -> None:
-        url = urlsplit(route.request.url)
-        if url.scheme in ("http", "https") and url.hostname not in LOCAL_HOSTS:
-            self.problems.append(f"/{self.path}: request to another host: {route.request.url}")
-            route.abort()
-        else:
-            route.continue_()
-
-    def watch(self, page) -> None:
-        page.on("console", lambda m: m.type == "error" and self.add(f"console error: {m.text}"))
-        page.on("pageerror", lambda e: self.add(f"script error: {e}"))
-        page.on("requestfailed", self.failed)
-        page.on("response", lambda r: r.status >= 400 and self.add(f"HTTP {r.status}: {r.url}"))
-
-    def failed(self, request) -> None:
-        # ERR_ABORTED is a request cut short by the next navigation (or by route() above, which
-        # records it itself), not a failure of the site.
-        if request.failure != "net::ERR_ABORTED":
-            self.add(f"failed request: {request.url} ({request.failure})")
-
-    def add(self, line: str) -> None:
-        self.problems.append(f"/{self.path}: {line}")
+SEARCH_INDEX = "**/search/search_index.json"
 
 
-def family_heads(paths: list[str]) -> set[str]:
-    """Every top-level page and the first page of each folder of generated pages."""
-    heads: dict[str, str] = {}
-    for path in paths:
-        heads.setdefault(path if path.count("/") <= 1 else path.split("/")[0], path)
-    return set(heads.values())
-
-
-@pytest.mark.parametrize("server", ["site_url", "nginx_url"])
+@pytest.mark.browser
+@pytest.mark.parametrize("server", ["site_url", pytest.param("nginx_url", marks=pytest.mark.nginx)])
 def test_every_page_loads_cleanly_and_only_from_127_0_0_1(browser, built_site, server, request):
     """Through the plain static server and through nginx with the deploy config (CSP, gzip)."""
     site_url = request.getfixturevalue(server)
     paths = page_paths(built_site)
-    heads = family_heads(paths)
+    heads = one_page_per_template(paths)
     for scheme in ("light", "dark"):
-        context = browser.new_context(color_scheme=scheme, viewport=DESKTOP)
-        recorder = Recorder(context)
-        page = context.new_page()
-        recorder.watch(page)
-        for path in paths if scheme == "light" else sorted(heads):
-            recorder.path = f"{path} [{scheme}]"
-            # Pages of one template make the same late requests (search): wait for them once.
-            page.goto(site_url + path, wait_until="networkidle" if path in heads else "load")
-        context.close()
+        with Recorder(browser, color_scheme=scheme, viewport=DESKTOP) as recorder:
+            for path in paths if scheme == "light" else heads:
+                recorder.path = f"{path} [{scheme}]"
+                if path in heads:
+                    # Pages of one template make the same late request, search's index (from
+                    # its worker): wait for it once per template.
+                    with recorder.page.expect_response(SEARCH_INDEX):
+                        recorder.page.goto(site_url + path)
+                else:
+                    recorder.page.goto(site_url + path)
         assert not recorder.problems, "\n".join(recorder.problems)
     assert len(paths) >= 2
-
-
-def test_recorder_catches_other_hosts_errors_and_missing_files(browser, site_url):
-    context = browser.new_context(bypass_csp=True)  # else the CSP stops the request first
-    recorder = Recorder(context)
-    page = context.new_page()
-    recorder.watch(page)
-    page.goto(site_url)
-    page.evaluate("""() => {
-        const img = new Image(); img.src = 'https://fonts.googleapis.com/x.png';
-        console.error('boom');
-        return fetch('/no-such-file.css').catch(() => null);
-    }""")
-    page.wait_for_timeout(300)
-    context.close()
-    text = "\n".join(recorder.problems)
-    assert "request to another host: https://fonts.googleapis.com/x.png" in text
-    assert "console error: boom" in text
-    assert re.search(r"HTTP 404: http://127\.0\.0\.1:\d+/no-such-file\.css", text)
 
 
 # --- Search ---------------------------------------------------------------------------------------
@@ -124,6 +67,7 @@ def distinctive_word(claims: list[dict]) -> tuple[str, dict]:
     raise AssertionError("no claim has a word of its own")
 
 
+@pytest.mark.browser
 def test_search_finds_a_claim_and_the_result_opens_the_page_at_that_claim(browser, site_url):
     claims = yaml.safe_load((ROOT / "data" / "claims.yml").read_text(encoding="utf-8"))["claims"]
     word, claim = distinctive_word(claims)
@@ -146,14 +90,6 @@ def test_search_finds_a_claim_and_the_result_opens_the_page_at_that_claim(browse
     page.close()
 
 
-def test_distinctive_word_is_unique_to_one_claim():
-    claims = [
-        {"id": "a", "claim": "Microsoft hosted the platform."},
-        {"id": "b", "claim": "Microsoft hosted it; Anticor complained."},
-    ]
-    assert distinctive_word(claims) == ("platform", claims[0])
-
-
 # --- Colour scheme --------------------------------------------------------------------------------
 
 
@@ -161,6 +97,7 @@ def scheme_of(page) -> str:
     return page.evaluate("document.body.dataset.mdColorScheme")
 
 
+@pytest.mark.browser
 def test_the_colour_toggle_switches_scheme_and_is_remembered(browser, site_url, built_site):
     other = next(p for p in page_paths(built_site) if p and not p.endswith(".html"))
     context = browser.new_context(color_scheme="light", viewport=DESKTOP)
@@ -192,10 +129,7 @@ def pages_with_factbox(site: Path) -> list[str]:
     return [p for p in page_paths(site) if 'class="factbox' in page_file(site, p).read_text()]
 
 
-def page_file(site: Path, path: str) -> Path:
-    return site / path if path.endswith(".html") else site / path / "index.html"
-
-
+@pytest.mark.browser
 def test_on_a_phone_fact_boxes_fit_the_screen(browser, site_url, built_site):
     paths = pages_with_factbox(built_site)
     assert paths, "no page shows a fact box"
@@ -208,22 +142,7 @@ def test_on_a_phone_fact_boxes_fit_the_screen(browser, site_url, built_site):
     assert not problems, "\n".join(problems)
 
 
-def test_overflow_check_notices_a_wide_fact_box(browser):
-    page = browser.new_page(viewport=PHONE)
-    page.set_content('<div class="factbox"><p style="width: 600px">wide</p></div>')
-    assert page.evaluate(OVERFLOW)[0].startswith('<p style="width: 600px">')
-    page.close()
-
-
-def wait_until(page, condition: str, timeout_ms: int = 5000) -> None:
-    """Poll a JavaScript condition (wait_for_function evaluates strings, which the CSP forbids)."""
-    for _ in range(timeout_ms // 50):
-        if page.evaluate(f"() => {condition}"):
-            return
-        page.wait_for_timeout(50)
-    raise AssertionError(f"still false after {timeout_ms} ms: {condition}")
-
-
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_on_a_phone_the_navigation_drawer_opens_and_leads_to_a_page(browser, site_url, scheme):
     page = browser.new_page(viewport=PHONE, color_scheme=scheme)
@@ -231,8 +150,8 @@ def test_on_a_phone_the_navigation_drawer_opens_and_leads_to_a_page(browser, sit
     drawer = page.locator(".md-sidebar--primary")
     assert drawer.bounding_box()["x"] + drawer.bounding_box()["width"] <= 0, "drawer starts open"
     page.locator("label.md-header__button[for=__drawer]").click()
-    wait_until(
-        page, "document.querySelector('.md-sidebar--primary').getBoundingClientRect().left >= 0"
+    page.wait_for_function(
+        "() => document.querySelector('.md-sidebar--primary').getBoundingClientRect().left >= 0"
     )
     link = drawer.locator(".md-nav__list > .md-nav__item > a.md-nav__link[href]").nth(1)
     assert link.is_visible()

@@ -12,8 +12,9 @@ import re
 
 import pytest
 
-from .conftest import copy_project, run_build, serve_folder
-from .test_a11y import axe_source, axe_violations  # noqa: F401 - axe_source is a fixture
+from .helpers import axe_violations, copy_project, run_build, serve_folder
+
+pytestmark = pytest.mark.browser
 
 WIDTHS = {"phone": {"width": 375, "height": 800}, "laptop": {"width": 1280, "height": 800}}
 SHOWN = {"phone": "timeline-narrow-title", "laptop": "timeline-title"}
@@ -120,18 +121,10 @@ def test_long_labels_and_both_figures_of_the_promise_are_drawn(browser, long_lab
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_nothing_on_the_phone_chart(browser, long_labels_url, axe_source, scheme):  # noqa: F811
+def test_axe_finds_nothing_on_the_phone_chart(browser, long_labels_url, axe_source, scheme):
     context = browser.new_context(viewport=WIDTHS["phone"], color_scheme=scheme)
     page = context.new_page()
     page.goto(long_labels_url + "timeline/")
     problems = axe_violations(page, axe_source)
     context.close()
     assert not problems, "\n".join(problems)
-
-
-def test_relabel_replaces_existing_labels():
-    text = '  - id: a\n    page: index\n    status: reported\n    label: "old"\n    when: "2020"\n'
-    assert relabel(text, {"a": "new"}) == (
-        '  - id: a\n    page: index\n    status: reported\n    label: "new"\n    when: "2020"\n',
-        1,
-    )

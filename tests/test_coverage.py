@@ -6,29 +6,12 @@ the real project and on a copy where one sentence loses its only covering quote.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from .conftest import ROOT, copy_project
+from .helpers import ROOT, copy_project, edit, run_check
 
 ONLY_COVER = '      - "Currently, 42 projects are supported."\n'
 OTHER_QUOTE = '      - "This information can be reused for artificial intelligence projects."\n'
-
-
-def run_check(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run the check command in a project folder, as an editor or a pre-commit hook does."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "explainer.check", "mkdocs.yml", *args],
-        check=False,
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_the_real_article_is_fully_covered():
@@ -40,10 +23,8 @@ def test_the_real_article_is_fully_covered():
 
 def test_removing_the_only_quote_of_a_sentence_fails_the_check(tmp_path: Path):
     project = copy_project(tmp_path / "project")
-    claims = project / "data" / "claims.yml"
-    text = claims.read_text(encoding="utf-8")
-    assert text.count(ONLY_COVER) == 1, "the claims no longer quote the sentence this test removes"
-    claims.write_text(text.replace(ONLY_COVER, OTHER_QUOTE), encoding="utf-8")
+    # The claims no longer quote the sentence this test removes if the edit finds nothing.
+    edit(project / "data" / "claims.yml", ONLY_COVER, OTHER_QUOTE)
     result = run_check(project, "--min-coverage", "100")
     assert result.returncode == 1
     assert "article coverage: 24/25 substantive sentences" in result.stdout

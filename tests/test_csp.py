@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from explainer import csp
-from tests.conftest import load_nginx_local, run_build, serve_folder
+
+from .helpers import (
+    MkDocsServer,
+    Recorder,
+    edit,
+    load_nginx_local,
+    page_paths,
+    run_build,
+    serve_folder,
+)
 
 ALERT_HASH = "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"  # sha256 of "alert(1)"
 META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
@@ -168,17 +172,12 @@ def on_post_build(config):
 """
 
 
+@pytest.mark.slow
 def test_the_hook_runs_after_other_hooks_and_covers_files_written_at_the_end(project: Path):
     (project / "extra_hook.py").write_text(EXTRA_HOOK)
-    config = project / "mkdocs.yml"
-    text = config.read_text()
-    assert text.count("  - explainer/mkdocs_csp.py\n") == 1
     # Listed after ours: without event priorities it would run after the CSP hook.
-    config.write_text(
-        text.replace(
-            "  - explainer/mkdocs_csp.py\n", "  - explainer/mkdocs_csp.py\n  - extra_hook.py\n"
-        )
-    )
+    hooks = "  - explainer/mkdocs_csp.py\n"
+    edit(project / "mkdocs.yml", hooks, hooks + "  - extra_hook.py\n")
     result = run_build(project, project / "site")
     assert result.returncode == 0, result.stderr
     about = (project / "site" / "about" / "index.html").read_text()
@@ -205,50 +204,6 @@ def test_inline_handlers_fail_the_build_with_every_location(project: Path):
 
 # --- Chromium enforcing it ------------------------------------------------------------------
 
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(
-  `${e.effectiveDirective} blocked ${e.blockedURI || "?"} in ${e.sourceFile}:${e.lineNumber}`));
-"""
-POLICY_WORDS = (
-    "Content Security Policy",
-    "Content-Security-Policy",
-    "Permissions-Policy",
-    "Refused to",
-)
-
-
-def page_paths(site: Path) -> list[str]:
-    """URL paths of every HTML page of a built site ("", "about/", "404.html")."""
-    paths = []
-    for page in sorted(site.rglob("*.html")):
-        rel = page.relative_to(site).as_posix()
-        paths.append(rel.removesuffix("index.html"))
-    return paths
-
-
-class Recorder:
-    """A browser page that records CSP violations, policy console messages and script errors."""
-
-    def __init__(self, browser, color_scheme: str = "light") -> None:
-        self.context = browser.new_context(color_scheme=color_scheme)
-        self.context.add_init_script(script=RECORD_VIOLATIONS)
-        self.page = self.context.new_page()
-        self.console: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("console", self._on_console)
-        self.page.on("pageerror", lambda err: self.errors.append(str(err)))
-
-    def _on_console(self, message) -> None:
-        if any(word in message.text for word in POLICY_WORDS):
-            self.console.append(f"{message.type}: {message.text}")
-
-    def violations(self) -> list[str]:
-        return self.page.evaluate("window.__cspViolations")
-
-    def close(self) -> None:
-        self.context.close()
-
 
 def one_page_per_kind(paths: list[str]) -> list[str]:
     """The first page at each folder depth, and 404.html: what search behaviour depends on
@@ -259,7 +214,12 @@ def one_page_per_kind(paths: list[str]) -> list[str]:
     return sorted(kinds.values())
 
 
-@pytest.fixture(params=["site_url", "nginx_url"], ids=["static", "nginx"])
+@pytest.fixture(
+    params=[
+        pytest.param("site_url", id="static"),
+        pytest.param("nginx_url", id="nginx", marks=pytest.mark.nginx),
+    ]
+)
 def server(request) -> tuple[str, str]:
     """Each browser test runs against the plain static server and against nginx: (name, URL)."""
     return request.param, request.getfixturevalue(request.param)
@@ -272,6 +232,7 @@ def use_search(page) -> None:
     page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10_000)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_csp_violation_on_any_page(browser, built_site: Path, server, scheme: str):
     """nginx enforces each page's <meta> and its header together, so a violation on the static
@@ -282,10 +243,10 @@ def test_no_csp_violation_on_any_page(browser, built_site: Path, server, scheme:
     searched = one_page_per_kind(every_page)
     assert "" in searched and "404.html" in searched
     expected_scheme = {"light": "default", "dark": "slate"}[scheme]
-    recorder = Recorder(browser, scheme)
     found = {}
-    try:
+    with Recorder(browser, color_scheme=scheme) as recorder:
         for path in every_page if name == "nginx_url" else searched:
+            recorder.path = path
             recorder.page.goto(url + path)
             if path in searched:
                 use_search(recorder.page)
@@ -293,28 +254,30 @@ def test_no_csp_violation_on_any_page(browser, built_site: Path, server, scheme:
             assert recorder.page.evaluate("typeof __md_get") == "function", path
             body_scheme = recorder.page.locator("body").get_attribute("data-md-color-scheme")
             assert body_scheme == expected_scheme, path
-            if recorder.violations() or recorder.console or recorder.errors:
-                found[path] = (recorder.violations(), list(recorder.console), list(recorder.errors))
-            recorder.console.clear()
-            recorder.errors.clear()
-    finally:
-        recorder.close()
-    assert found == {}
+            if violations := recorder.violations():
+                found[path] = violations
+    assert (found, recorder.problems) == ({}, [])
 
 
+# Counts the search form's submissions (implicit submission fires `submit` while the key is
+# handled, before Playwright's key press returns), so no wait can miss one.
+COUNT_SUBMITS = "window.__submits = 0; addEventListener('submit', () => window.__submits++, true);"
+
+
+@pytest.mark.browser
 def test_search_form_needs_no_form_action(browser, server):
     """form-action 'none': Material handles Enter in its search box in script, so neither a query
     without results nor one with results ever submits the form (which the policy would block)."""
-    recorder = Recorder(browser)
-    page = recorder.page
-    try:
+    with Recorder(browser) as recorder:
+        page = recorder.page
+        recorder.context.add_init_script(script=COUNT_SUBMITS)
         page.goto(server[1] + "about/")
         page.keyboard.press("/")
         box = page.locator("input.md-search__input")
         box.press_sequentially("zzqxj")
         page.locator(".md-search-result__meta").wait_for(state="visible")
         page.keyboard.press("Enter")
-        page.wait_for_timeout(300)
+        assert page.evaluate("window.__submits") == 0
         assert page.url == server[1] + "about/" and recorder.violations() == []
         box.fill("")
         box.press_sequentially("Anticor")
@@ -322,42 +285,26 @@ def test_search_form_needs_no_form_action(browser, server):
         with page.expect_navigation():
             page.keyboard.press("Enter")  # opens the first result
         assert "?h=" in page.url, page.url  # a search result, reached without a form submission
-        assert recorder.violations() == []
-    finally:
-        recorder.close()
+        assert recorder.violations() == [] and recorder.problems == []
 
 
-def test_mkdocs_serve_keeps_live_reload_working(browser, project: Path):
+@pytest.mark.browser
+@pytest.mark.slow
+def test_mkdocs_serve_keeps_live_reload_working(browser, project: Path, tmp_path: Path):
     """`mkdocs serve` injects a fresh inline live-reload script into every page: there the
     policy allows inline scripts (no hashes) and stays strict otherwise."""
-    port = load_nginx_local().free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(
-        command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}/about/"
-    recorder = Recorder(browser)
+    served = MkDocsServer(project, tmp_path / "serve.log")
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert process.poll() is None and time.monotonic() < deadline, "mkdocs serve failed"
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    html = response.read().decode()
-                break
-            except OSError:
-                time.sleep(0.2)
-        policy = META_RE.search(html).group(1)
+        served.wait_for("the first page", lambda: META_RE.search(served.page("about/")))
+        policy = META_RE.search(served.page("about/")).group(1)
         assert "script-src 'self' 'unsafe-inline';" in policy and "sha256" not in policy
         assert "default-src 'self';" in policy and "object-src 'none'" in policy
-        recorder.page.goto(url)
-        assert recorder.page.evaluate("typeof livereload") == "function"
-        assert recorder.violations() == [] and recorder.errors == []
+        with Recorder(browser) as recorder:
+            recorder.page.goto(served.url + "about/")
+            assert recorder.page.evaluate("typeof livereload") == "function"
+            assert recorder.violations() == [] and recorder.problems == []
     finally:
-        recorder.close()
-        process.terminate()
-        process.wait(timeout=30)
+        served.stop()
 
 
 def inject(site_copy: Path, page: str, *, drop_meta: bool = False) -> None:
@@ -375,8 +322,7 @@ def inject(site_copy: Path, page: str, *, drop_meta: bool = False) -> None:
 
 
 def assert_only_the_injected_script_is_blocked(browser, url: str) -> None:
-    recorder = Recorder(browser)
-    try:
+    with Recorder(browser) as recorder:
         recorder.page.goto(url)
         assert recorder.page.evaluate("window.__injected") is None
         assert recorder.page.evaluate("typeof __md_scope") == "object"  # hashed scripts ran
@@ -384,11 +330,10 @@ def assert_only_the_injected_script_is_blocked(browser, url: str) -> None:
         assert any("injected data" in block for block in data)
         violations = recorder.violations()
         assert len(violations) == 1 and violations[0].startswith("script-src-elem blocked inline")
-        assert any("inline script" in line for line in recorder.console), recorder.console
-    finally:
-        recorder.close()
+        assert [line for line in recorder.problems if "inline script" in line], recorder.problems
 
 
+@pytest.mark.browser
 def test_an_injected_inline_script_is_blocked_by_the_meta(browser, built_site, tmp_path):
     site = Path(shutil.copytree(built_site, tmp_path / "site"))
     inject(site, "about/index.html")
@@ -399,6 +344,8 @@ def test_an_injected_inline_script_is_blocked_by_the_meta(browser, built_site, t
         server.shutdown()
 
 
+@pytest.mark.browser
+@pytest.mark.nginx
 def test_an_injected_inline_script_is_blocked_by_the_nginx_header(browser, built_site, tmp_path):
     site = Path(shutil.copytree(built_site, tmp_path / "site"))
     inject(site, "about/index.html", drop_meta=True)  # only the header is left to block it

@@ -67,6 +67,7 @@ def test_gh_deploy_pushes_the_built_site_to_gh_pages(project: Path, tmp_path: Pa
     assert source in git("log", "-1", "--format=%s", "gh-pages", cwd=bare)
 
 
+@pytest.mark.nginx
 def test_nginx_preview_command_serves_the_site_until_ctrl_c(built_site: Path):
     port = load_nginx_local().free_port()
     command = NGINX_PREVIEW.split()
@@ -80,12 +81,16 @@ def test_nginx_preview_command_serves_the_site_until_ctrl_c(built_site: Path):
         ready, _, _ = select.select([process.stdout], [], [], 30)
         assert ready, "the preview command did not report that nginx is serving"
         assert process.stdout.readline().startswith("nginx serving ")
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        conn.request("GET", "/")
-        response = conn.getresponse()
-        assert response.status == 200
-        assert "Content-Security-Policy" in dict(response.getheaders())
-        conn.close()
+        stylesheet = next(built_site.glob("assets/stylesheets/main.*.min.css"))
+        for path, is_page in (("/", True), (f"/{stylesheet.relative_to(built_site)}", False)):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", path, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+            response = conn.getresponse()
+            assert response.status == 200, path
+            assert response.getheader("Content-Encoding") == "br", path
+            # the policy goes with pages only (deploy/nginx.conf)
+            assert ("Content-Security-Policy" in dict(response.getheaders())) == is_page, path
+            conn.close()
     finally:
         process.send_signal(signal.SIGINT)  # what Ctrl-C sends; nginx must go with it
         process.wait(timeout=15)
@@ -112,15 +117,3 @@ def test_pages_workflow_builds_with_the_readme_command_and_deploys_site():
     assert uses and all(re.fullmatch(r"actions/[a-z-]+@v\d+", u) for u in uses), uses
 
 
-def test_readme_deploy_section_gives_the_tested_commands():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Deploy\n", 1)[1].split("\n## ", 1)[0]
-    for command in (GH_DEPLOY, NGINX_PREVIEW, SYNC_CHECK):
-        assert command in section, command
-    for fact in (
-        "Subresource Integrity",
-        "CDN",
-        "deploy/nginx.conf",
-        ".github/workflows/pages.yml",
-    ):
-        assert fact in section, fact

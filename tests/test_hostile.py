@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_project, run_build, serve_folder
-from tests.fixtures.harness import apply, expected, load_specs, problem_lines, run_check, tree_state
+from .fixtures.harness import apply, expected, load_specs, tree_state
+from .helpers import copy_project, problem_lines, run_build, run_check, serve_folder
+
+pytestmark = pytest.mark.slow
 
 SPECS = load_specs()
 BROKEN = [s for s in SPECS if not s.accept]
@@ -162,6 +164,7 @@ def _without_csp(route) -> None:
     route.fulfill(response=response, body=body)
 
 
+@pytest.mark.browser
 def test_markup_in_claim_text_never_runs_in_the_browser(browser, markup_site):
     payload = "<img src=x onerror=alert('img')>"
     page = browser.new_page()
@@ -176,8 +179,8 @@ def test_markup_in_claim_text_never_runs_in_the_browser(browser, markup_site):
             tooltips.append(page.locator(".md-tooltip2--active").inner_text(timeout=10_000))
     page.goto(markup_site, wait_until="load")
     page.fill("input.md-search__input", "onerror")  # search results show the claim's text too
+    # A result is drawn at once: when it shows, any element the markup could make is there.
     page.locator(".md-search-result__item").first.wait_for(timeout=30_000)
-    page.wait_for_timeout(300)
     scripts = page.eval_on_selector_all("script", "els => els.map(e => e.textContent)")
     claim = page.locator("#claim-anticor-referral-pnf .factbox__text")
     assert claim.inner_text().startswith(f"<script>alert('claim')</script>{payload}")
@@ -186,7 +189,7 @@ def test_markup_in_claim_text_never_runs_in_the_browser(browser, markup_site):
     assert tooltips and all("<script>alert('claim')</script><img src=x" in t for t in tooltips)
     assert dialogs == []
     # Control: the same markup, inserted as HTML into this page, does fire a dialog.
-    page.evaluate("html => document.body.insertAdjacentHTML('beforeend', html)", payload)
-    page.wait_for_timeout(500)
+    with page.expect_event("dialog"):
+        page.evaluate("html => document.body.insertAdjacentHTML('beforeend', html)", payload)
     assert dialogs == ["img"]
     page.close()

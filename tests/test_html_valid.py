@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .helpers import ROOT
+
+pytestmark = pytest.mark.vnu
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AUTOCOMPLETE = (
@@ -71,25 +73,3 @@ def test_every_built_page_is_valid_html(built_site: Path, tmp_path: Path) -> Non
         for m in errors
     ]
     assert not lines, f"{len(lines)} HTML errors in {len(pages)} pages:\n" + "\n".join(lines)
-
-
-@pytest.mark.parametrize(
-    ("message", "extract", "ok"),
-    [
-        (AUTOCOMPLETE, TOGGLE.format("search"), True),
-        (AUTOCOMPLETE, TOGGLE.format("drawer"), True),
-        (AUTOCOMPLETE, '<input type="checkbox" id="__search" autocomplete="off">', False),
-        (AUTOCOMPLETE, TOGGLE.format("x"), False),
-        (AUTOCOMPLETE, f"\n    {TOGGLE.format('search')}", True),  # vnu's highlight may start early
-        (AUTOCOMPLETE, f"<p>{TOGGLE.format('search')}", False),
-        ("Duplicate ID “__search”.", TOGGLE.format("search"), False),
-    ],
-)
-def test_only_materials_toggle_autocomplete_error_is_allowed(message, extract, ok) -> None:
-    data = {
-        "message": message,
-        "extract": f"\n  {extract}\n",
-        "hiliteStart": 3,
-        "hiliteLength": len(extract),
-    }
-    assert allowed(data) is ok

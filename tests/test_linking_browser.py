@@ -7,26 +7,27 @@ on the real site served on 127.0.0.1.
 
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from explainer.project import Settings, load_project
+from .helpers import (
+    SITE_URL,
+    copy_project,
+    load_real_project,
+    rename_claim,
+    run_build,
+    serve_folder,
+    wait_for_scroll_to_settle,
+)
 
-from .conftest import ROOT, run_build, serve_folder
-from .test_linking import edit
+pytestmark = pytest.mark.browser
 
-SITE_URL = "https://hdh-explainer.example.org/"
 VIEWPORTS = {"desktop": (1280, 800), "phone": (375, 667)}
 
 
 def claims_to_visit() -> list[tuple[str, str]]:
     """The first and last claim of every page: (page URL path, claim id)."""
-    project = load_project(Settings(ROOT))
+    project = load_real_project()
     chosen = []
     for page in dict.fromkeys(c.page for c in project.claims):
         claims = project.page_claims(page)
@@ -54,7 +55,7 @@ def page(request, browser):
 def assert_lands_on(tab, anchor: str, claim_selector: str) -> None:
     """The claim is below the sticky header, inside the viewport, and highlighted."""
     tab.wait_for_load_state("load")
-    tab.wait_for_timeout(100)  # let the browser finish its own scroll to the fragment
+    wait_for_scroll_to_settle(tab)  # the browser's own scroll to the fragment
     header = tab.locator(".md-header").bounding_box()
     box = tab.locator(claim_selector).bounding_box()
     viewport = tab.viewport_size["height"]
@@ -147,21 +148,8 @@ def test_share_page_links_back_to_the_claim_in_context(page, site_url: str):
 @pytest.fixture(scope="module")
 def renamed_site(tmp_path_factory):
     """The project with a claim renamed (old id kept as an alias), built and served."""
-    from .conftest import copy_project
-
     project = copy_project(tmp_path_factory.mktemp("renamed") / "project")
-    edit(
-        project / "data/claims.yml",
-        "  - id: anticor-ugap-route\n",
-        "  - id: ugap-route-renamed\n    aliases: [anticor-ugap-route]\n",
-    )
-    for md in (project / "docs").glob("*.md"):
-        md.write_text(
-            md.read_text(encoding="utf-8").replace(
-                "ref anticor-ugap-route ", "ref ugap-route-renamed "
-            ),
-            encoding="utf-8",
-        )
+    rename_claim(project, "anticor-ugap-route", "ugap-route-renamed")
     result = run_build(project)
     assert result.returncode == 0, result.stderr
     server, url = serve_folder(project / "site")
@@ -176,44 +164,17 @@ def test_old_claim_link_still_lands_on_the_renamed_claim(page, renamed_site: str
     page.wait_for_url(f"{renamed_site}claims/ugap-route-renamed/")
 
 
-class _NotFoundHandler(SimpleHTTPRequestHandler):
-    """Serve the site, answering missing paths with its 404.html as a web server would."""
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@pytest.fixture(scope="module")
-def site_with_404(built_site: Path):
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_NotFoundHandler, directory=str(built_site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-def test_404_page_searches_and_lists_the_pages(page, site_with_404: str):
-    response = page.goto(f"{site_with_404}no/such/page/")
+def test_404_page_searches_and_lists_the_pages(page, site_url: str):
+    missing = f"{site_url}no/such/page/"  # the test server answers it with 404.html
+    response = page.goto(missing)
     assert response.status == 404
     links = page.locator(".notfound__pages a")
     assert links.count() >= 7
     links.nth(1).click()
     page.wait_for_load_state()
-    assert page.url.startswith(site_with_404) and page.url != f"{site_with_404}no/such/page/"
-    page.goto(f"{site_with_404}no/such/page/")
+    assert page.url.startswith(site_url) and page.url != missing
+    page.goto(missing)
     page.fill("#notfound-query", "Gaia-X")
     page.press("#notfound-query", "Enter")
     expect(page.locator(".md-search__input")).to_have_value("Gaia-X")
-    assert page.url.startswith(site_with_404)
+    assert page.url.startswith(site_url)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import ROOT
+from .helpers import ROOT
 
 # Source and tooling files that must never be published (built pages are HTML, data is JSON).
 FORBIDDEN_SUFFIXES = {
@@ -72,32 +70,3 @@ def read_text(path: Path) -> str:
 def test_the_built_site_leaks_nothing(built_site: Path):
     assert (built_site / "index.html").is_file()
     assert leaks(built_site) == []
-
-
-def make_site(tmp_path: Path, files: dict[str, bytes]) -> Path:
-    site = tmp_path / "site"
-    for rel, content in files.items():
-        (site / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / rel).write_bytes(content)
-    return site
-
-
-@pytest.mark.parametrize(
-    ("rel", "content", "reason"),
-    [
-        (".git/config", b"[core]\n", "hidden file or folder"),
-        ("assets/.DS_Store", b"x", "hidden file or folder"),
-        ("tests/test_x.html", b"<p>x</p>", "repository folder"),
-        ("data/claims.yml", b"# editor comment\nclaims: []\n", "source or tooling file"),
-        ("index.md", b"# Title\n", "source or tooling file"),
-        ("about/index.html", f"<p>{ROOT}/docs/about.md</p>".encode(), "contains the local path"),
-        ("search/search_index.json", b'{"location": "/tmp/build/x"}', "'/tmp/'"),
-        ("sitemap.xml.gz", gzip.compress(b"<loc>file:///root/site/</loc>"), "'file:///'"),
-        ("assets/x.js.map", f'{{"sources": ["{Path.home()}/src/a.ts"]}}'.encode(), "local path"),
-    ],
-)
-def test_each_kind_of_leak_is_found(tmp_path: Path, rel: str, content: bytes, reason: str):
-    site = make_site(tmp_path, {"index.html": b"<p>fine</p>", rel: content})
-    found = leaks(site)
-    assert found and all(line.startswith(rel + ":") for line in found), found
-    assert any(reason in line for line in found), found

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import markdown
 
-from explainer.render import format_when, render_factbox, render_ref
+from explainer.factbox import format_when, render_factbox, render_ref
 
 from .helpers import SOURCES_YAML, make_project
 

@@ -6,20 +6,13 @@ build-time clock leaking into the output (sitemap dates, gzip headers) shows up 
 
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
 
-from .conftest import copy_project, run_build
+from .helpers import copy_project, run_build, snapshot
+
+pytestmark = pytest.mark.slow
 
 EPOCH = "1617235200"  # 2021-04-01T00:00:00Z, any fixed moment will do
-
-
-def snapshot(site: Path) -> dict[str, bytes]:
-    """Map every file of a built site (relative path) to its bytes."""
-    return {
-        p.relative_to(site).as_posix(): p.read_bytes()
-        for p in sorted(site.rglob("*"))
-        if p.is_file()
-    }
 
 
 def differences(first: dict[str, bytes], second: dict[str, bytes]) -> list[str]:
@@ -50,19 +43,3 @@ def test_two_builds_with_the_same_source_date_epoch_are_byte_identical(tmp_path,
     ].keys()
     problems = differences(*builds)
     assert not problems, "the builds differ:\n" + "\n".join(problems)
-
-
-def test_differences_names_missing_and_changed_files():
-    assert differences({"a": b"1", "b": b"2"}, {"b": b"3", "c": b"4"}) == [
-        "a: only in the first build",
-        "c: only in the second build",
-        "b: bytes differ",
-    ]
-
-
-def test_build_without_fixed_epoch_stamps_the_clock(tmp_path, monkeypatch):
-    """Guard for the test above: the sitemap really carries the build date, so fixing it matters."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    project = copy_project(tmp_path / "project")
-    assert run_build(project, tmp_path / "site").returncode == 0
-    assert "<lastmod>2021-04-01</lastmod>" in (tmp_path / "site" / "sitemap.xml").read_text()

@@ -16,7 +16,6 @@ import re
 import pytest
 from jsonschema import Draft202012Validator
 
-from explainer.article import parse_article
 from explainer.claims import (
     CLAIM_KEYS,
     CONFIDENCES,
@@ -27,10 +26,11 @@ from explainer.claims import (
 )
 from explainer.values import DATE_PATTERN, ID_PATTERN
 from explainer.yamlload import KEY_LINES, LINE_KEY, load_yaml
-from tests.conftest import ROOT
+
+from .helpers import ROOT, load_real_project
 
 TODAY = dt.date.today()
-ARTICLE = parse_article((ROOT / "seeds/000_2cbf70e41ac90a36.txt").read_text(encoding="utf-8"))
+REAL = load_real_project()
 PAGES = {p.stem for p in (ROOT / "docs").glob("*.md")}
 SOURCES, _ = validate_sources(load_yaml((ROOT / "data/sources.yml").read_bytes()), "s", TODAY)
 SCHEMAS = {
@@ -47,6 +47,7 @@ CLAIM = {  # one valid claim; fixtures replace, add (key: value) or delete (key:
     "when": '"2021-03"',
     "quotes": '["seized the National Financial Prosecutor’s Office (PNF)"]',
     "sources": "[article-fr]",
+    "updated": '"2026-01-05"',
 }
 SOURCE = {
     "id": "a-test-source",
@@ -80,7 +81,9 @@ def verdicts(name: str, raw: bytes) -> tuple[list[str], list[str]]:
     schema = Draft202012Validator(SCHEMAS[name])
     schema_errors = [error.message for error in schema.iter_errors(plain(data))]
     if name == "claims":
-        _, _, problems = validate_claims(data, "data/claims.yml", ARTICLE, PAGES, SOURCES, TODAY)
+        _, _, problems = validate_claims(
+            data, "data/claims.yml", REAL.article, PAGES, SOURCES, TODAY, REAL.info.article_sources
+        )
     else:
         _, problems = validate_sources(data, "data/sources.yml", TODAY)
     return schema_errors, [str(p) for p in problems]

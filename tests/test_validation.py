@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
 
 import pytest
 
 from explainer.article import coverage, normalise, parse_article
+from explainer.articleinfo import check_references, validate_article_info
 from explainer.claims import check_date, check_url, validate_claims, validate_sources
 from explainer.markers import check_pages, find_markers
 from explainer.yamlload import YamlError, load_yaml
-from tests.conftest import ROOT
 
-TODAY = dt.date(2026, 11, 28)
-ARTICLE = parse_article((ROOT / "seeds/000_2cbf70e41ac90a36.txt").read_text(encoding="utf-8"))
-SOURCES_YAML = b"""sources:
-  - id: article-en
-    title: "The article"
-    publisher: "geeky.news"
-    date: null
-    url: "https://geeky.news/a"
-    confidence: high
-  - id: outside
-    title: "Outside"
-    publisher: "Pub"
-    date: "2021-04-14"
-    url: "https://example.org/x"
-    confidence: medium
-"""
+from .helpers import ROOT, SOURCES_YAML, TODAY
+
+INFO, _ = validate_article_info(load_yaml((ROOT / "data/article.yml").read_bytes()), "data/article.yml")
+ARTICLE = parse_article(
+    (ROOT / "seeds/000_2cbf70e41ac90a36.txt").read_text(encoding="utf-8"), INFO.furniture, INFO.heads
+)
 SOURCES, _ = validate_sources(load_yaml(SOURCES_YAML), "data/sources.yml", TODAY)
 PAGES = {"index", "competition", "tender"}
 GOOD = """\
@@ -47,7 +36,9 @@ claims:
 
 def claim_problems(yaml_text: str) -> list[str]:
     data = load_yaml(textwrap.dedent(yaml_text).encode())
-    _, _, problems = validate_claims(data, "data/claims.yml", ARTICLE, PAGES, SOURCES, TODAY)
+    _, _, problems = validate_claims(
+        data, "data/claims.yml", ARTICLE, PAGES, SOURCES, TODAY, frozenset({"article-en"})
+    )
     return [str(p) for p in sorted(problems)]
 
 
@@ -286,10 +277,15 @@ def test_article_has_25_substantive_sentences_and_coverage_counts_overlaps():
     assert (kinds.count("title"), kinds.count("head"), kinds.count("furniture")) == (1, 4, 3)
 
 
-def test_a_timeline_without_the_promise_claim_is_a_problem_not_a_crash():
+def test_a_promise_naming_an_unknown_claim_or_source_is_a_problem_not_a_crash():
     claims, ids, _ = validate_claims(load_yaml(GOOD.encode()), "c", ARTICLE, PAGES, SOURCES, TODAY)
-    pages = {"index": "# Home\n\n<!-- timeline -->\n", "competition": "<!-- factbox competition -->", "tender": ""}
-    assert [str(p) for p in check_pages(pages, claims, ids, "docs")] == [
-        "docs/index.md:3: marker 'timeline': needs the claim 'veran-new-solution-timeframe' "
-        "(its promised deadline is drawn)"
-    ]
+    problems = check_references(INFO, SOURCES, ids, "data/article.yml")
+    assert [str(p) for p in problems][-1] == (
+        f"data/article.yml:{INFO.promise.line}: promise: unknown claim "
+        "'veran-new-solution-timeframe'"
+    )
+    assert (
+        "data/article.yml:8: article: unknown source 'article-fr' (did you mean 'article-en'?)"
+        in [str(p) for p in problems]
+    )
+

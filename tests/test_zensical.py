@@ -22,10 +22,10 @@ import markdown
 import pytest
 from markdown.preprocessors import Preprocessor
 
+from explainer.check import settings_from_file
 from explainer.mdext import relative_href
-from explainer.project import Settings, load_project
 
-from .conftest import ROOT, copy_project, run_build
+from .helpers import ROOT, copy_project, load_real_project, run_build
 
 ZENSICAL_VENV = ROOT / ".venv-zensical"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -134,14 +134,16 @@ def zensical_site(tmp_path_factory) -> Path:
     return project / "site"
 
 
+@pytest.mark.zensical
 def test_zensical_build_matches_mkdocs_page_by_page(built_site: Path, zensical_site: Path):
     mkdocs, zensical = site_facts(built_site), site_facts(zensical_site)
     for page in mkdocs:
         assert zensical[page] == mkdocs[page], page
 
 
+@pytest.mark.zensical
 def test_zensical_build_shows_every_claim_and_no_marker(zensical_site: Path):
-    project = load_project(Settings(ROOT))
+    project = load_real_project()
     expected = {f"claim-{name}" for c in project.claims for name in (c.claim_id, *c.aliases)}
     found = set().union(*(facts["claim ids"] for facts in site_facts(zensical_site).values()))
     assert expected and found == expected
@@ -157,6 +159,7 @@ def break_claims(project: Path) -> None:
     claims.write_text(re.sub(r"(\n\s+status: )(\w+)", r"\1\2x", text, count=1), encoding="utf-8")
 
 
+@pytest.mark.zensical
 def test_bad_claims_fail_zensical_with_the_mkdocs_message(project: Path, tmp_path: Path):
     break_claims(project)
     zensical = run_zensical(project)
@@ -168,6 +171,7 @@ def test_bad_claims_fail_zensical_with_the_mkdocs_message(project: Path, tmp_pat
     assert "Traceback" not in zensical.stdout + zensical.stderr
 
 
+@pytest.mark.zensical
 def test_script_checks_data_before_touching_the_site(project: Path):
     run = {"capture_output": True, "text": True, "timeout": 300}
     # The copy borrows the real venv; bring it up to date from the real project first, so the
@@ -214,12 +218,15 @@ class _FakeContext(Preprocessor):
         return lines
 
 
+ARTICLE_PATH = settings_from_file(ROOT / "mkdocs.yml").article
+
+
 def convert_ref(context_path: str | None) -> tuple[str, str]:
     """Convert a page holding one reference to another page's claim; return (claim page, HTML)."""
-    claim = load_project(Settings(ROOT)).claims[0]
+    claim = load_real_project().claims[0]
     md = markdown.Markdown(
         extensions=["explainer.mdext"],
-        extension_configs={"explainer.mdext": {"base_dir": str(ROOT)}},
+        extension_configs={"explainer.mdext": {"base_dir": str(ROOT), "article": ARTICLE_PATH}},
     )
     if context_path is not None:
         md.preprocessors.register(_FakeContext(md, context_path), "rendering_context", 0)
@@ -247,19 +254,22 @@ def share_pages(site: Path) -> list[str]:
     return sorted(p.parent.name for p in (site / "claims").glob("*/index.html"))
 
 
+@pytest.mark.zensical
 def test_zensical_makes_a_share_page_for_every_claim(built_site: Path, zensical_site: Path):
-    project = load_project(Settings(ROOT))
+    project = load_real_project()
     assert share_pages(zensical_site) == sorted(c.claim_id for c in project.claims)
     for name in share_pages(built_site):
         page = Path("claims") / name / "index.html"
         assert page_facts(zensical_site, page.parent) == page_facts(built_site, page.parent), name
 
 
+@pytest.mark.zensical
 def test_zensical_writes_the_same_claims_json(built_site: Path, zensical_site: Path):
     mkdocs = json.loads((built_site / "claims.json").read_text(encoding="utf-8"))
     assert json.loads((zensical_site / "claims.json").read_text(encoding="utf-8")) == mkdocs
 
 
+@pytest.mark.zensical
 def test_zensical_pages_carry_the_same_preview_tags(built_site: Path, zensical_site: Path):
     pages = [p.relative_to(built_site) for p in built_site.rglob("index.html")]
     assert len(pages) > 60
@@ -272,6 +282,7 @@ def test_zensical_pages_carry_the_same_preview_tags(built_site: Path, zensical_s
         assert JSONLD.findall(zensical) == JSONLD.findall(mkdocs), page
 
 
+@pytest.mark.zensical
 def test_every_zensical_page_has_a_csp_that_allows_its_inline_scripts(zensical_site: Path):
     from explainer import csp
 
@@ -285,6 +296,7 @@ def test_every_zensical_page_has_a_csp_that_allows_its_inline_scripts(zensical_s
             assert csp.source_hash(script) in match.group(1), page
 
 
+@pytest.mark.zensical
 def test_zensical_writes_alias_redirects(project: Path):
     claims = project / "data" / "claims.yml"
     text = claims.read_text(encoding="utf-8")
@@ -299,6 +311,7 @@ def test_zensical_writes_alias_redirects(project: Path):
     assert CSP_META.search(redirect)
 
 
+@pytest.mark.zensical
 def test_a_failed_zensical_build_leaves_the_last_good_site(project: Path):
     assert run_zensical(project).returncode == 0
     before = sorted((project / "site").rglob("*"))
