@@ -4,6 +4,7 @@
 
 The site file is wrapped in a minimal main config whose pid, logs and temp files live in a
 private folder, so no root privileges are needed (as root, workers stay root to read tmp dirs).
+It loads Debian's brotli modules, which the site file uses (scripts/setup --browser installs them).
 """
 
 from __future__ import annotations
@@ -22,11 +23,16 @@ from pathlib import Path
 SITE_CONF = Path(__file__).resolve().parent / "nginx.conf"
 NGINX = "/usr/sbin/nginx"
 MIME_TYPES = "/etc/nginx/mime.types"
+# Debian's libnginx-mod-http-brotli-filter and -static: `brotli` and `brotli_static`.
+MODULES = (
+    "/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so",
+    "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so",
+)
 # Lines of deploy/nginx.conf replaced for a local run; each must occur exactly once.
 LISTEN, LISTEN6, ROOT = "listen 80;", "listen [::]:80;", "root /srv/hdh-explainer/site;"
 
 MAIN_CONF = """\
-{user}worker_processes 1;
+{modules}{user}worker_processes 1;
 pid {work}/nginx.pid;
 error_log {work}/error.log warn;
 events {{ worker_connections 64; }}
@@ -53,15 +59,27 @@ def local_site_conf(conf: str, site: Path, port: int) -> str:
     return conf.replace(ROOT, f"root {site.resolve()};")
 
 
-def write_config(site: Path, port: int, work: Path) -> Path:
-    """Write the main config and the localised site config into `work`; return the main one."""
+def write_config(site: Path, port: int, work: Path, site_conf: Path = SITE_CONF) -> Path:
+    """Write the main config and the localised site config into `work`; return the main one.
+
+    `site_conf`: another server block in deploy/nginx.conf's shape (benchmarks compare hosts).
+    """
+    missing = [module for module in MODULES if not Path(module).is_file()]
+    if missing:
+        raise RuntimeError(
+            f"nginx modules missing: {', '.join(missing)}; install Debian's "
+            "libnginx-mod-http-brotli-static and libnginx-mod-http-brotli-filter "
+            "(scripts/setup --browser, as root)"
+        )
+    modules = "".join(f"load_module {module};\n" for module in MODULES)
     user = ""
     if os.geteuid() == 0:  # nginx would drop workers to 'nobody', who can't read pytest's tmp
         user = f"user {pwd.getpwuid(os.geteuid()).pw_name} {grp.getgrgid(os.getegid()).gr_name};\n"
-    site_conf = local_site_conf(SITE_CONF.read_text(encoding="utf-8"), site, port)
-    (work / "site.conf").write_text(site_conf, encoding="utf-8")
+    local = local_site_conf(site_conf.read_text(encoding="utf-8"), site, port)
+    (work / "site.conf").write_text(local, encoding="utf-8")
     main = work / "nginx.conf"
-    main.write_text(MAIN_CONF.format(user=user, work=work, mime_types=MIME_TYPES), encoding="utf-8")
+    text = MAIN_CONF.format(modules=modules, user=user, work=work, mime_types=MIME_TYPES)
+    main.write_text(text, encoding="utf-8")
     return main
 
 
@@ -72,11 +90,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(site: Path, work: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
+def start(
+    site: Path, work: Path, port: int | None = None, site_conf: Path = SITE_CONF
+) -> tuple[subprocess.Popen, str]:
     """Start nginx in the foreground on `site`; return (process, base URL) once it answers."""
     nginx = shutil.which("nginx") or NGINX
     port = port or free_port()
-    main = write_config(site, port, work)
+    main = write_config(site, port, work, site_conf)
     command = [
         nginx,
         "-p",

@@ -1,4 +1,4 @@
-"""Write the built site's Content-Security-Policy into deploy/nginx.conf's header line.
+"""Write the built site's Content-Security-Policy into deploy/nginx.conf's header map.
 
     python deploy/sync_csp.py site deploy/nginx.conf           # update the line
     python deploy/sync_csp.py site deploy/nginx.conf --check   # exit 1 if it is stale
@@ -16,7 +16,8 @@ from pathlib import Path
 
 from explainer import csp
 
-HEADER_RE = re.compile(r'(add_header Content-Security-Policy ")([^"]*)(" always;)')
+# The policy is the value the `$hdh_csp` map gives HTML responses (its first entry).
+HEADER_RE = re.compile(r'(map \$sent_http_content_type \$hdh_csp \{\s*"[^"]*"\s+")([^"]*)(";)')
 
 
 def policy_of(site: Path) -> str:
@@ -28,12 +29,12 @@ def policy_of(site: Path) -> str:
 
 
 def sync(conf_text: str, policy: str) -> str:
-    """Return the config with its one CSP header line set to `policy`."""
+    """Return the config with its one CSP header policy set to `policy`."""
     matches = HEADER_RE.findall(conf_text)
     if len(matches) != 1:
         raise SystemExit(
-            f"expected one 'add_header Content-Security-Policy \"…\" always;' line, "
-            f"found {len(matches)}"
+            'expected one \'map $sent_http_content_type $hdh_csp { "~^(text/html…)" "…";\' '
+            f"block, found {len(matches)}"
         )
     return HEADER_RE.sub(lambda m: m.group(1) + policy + m.group(3), conf_text)
 
