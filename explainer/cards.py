@@ -125,9 +125,14 @@ def card_specs(project: Project, site: Site) -> dict[str, Card]:
     return found
 
 
-def card_paths(project: Project, site: Site) -> set[str]:
-    """The site-relative path of every card a build writes: {"assets/cards/index.png", …}"""
-    return {f"{CARDS}/{name}.png" for name in card_specs(project, site)}
+def has_card(project: Project, path: str) -> bool:
+    """Whether a build writes this card: one per page of docs/ and one per claim.
+
+    "assets/cards/claims/x.png" => True when claim "x" exists. Cheap: asked once per page.
+    """
+    name = path.removeprefix(f"{CARDS}/").removesuffix(".png")
+    claim = name.removeprefix(f"{SHARE_DIR}/")
+    return name in project.pages or (claim != name and claim in project.by_id)
 
 
 def png(card: Card, site_name: str) -> bytes:

@@ -57,7 +57,7 @@ def own_assets() -> dict[str, str]:
 def finish_page(html: str, page: str, project: Project, site: Site) -> str:
     """Add a built page's link-preview tags, pointing at its card (written by `finish_site`)."""
     names = headtags.card_names(project, page)
-    card = headtags.pick_card(names, cards.card_paths(project, site).__contains__)
+    card = headtags.pick_card(names, lambda path: cards.has_card(project, path))
     if card is None:  # every page of docs/ has a card, "index" too
         raise PipelineError(f"{page}: no preview card; the page has no front matter and no index")
     return headtags.add_head_tags(

@@ -1,39 +1,57 @@
-"""Measure the site: first-load weight of every page, Lighthouse scores, cost of the claims layer.
+"""Measure issue #14's budget side by side: first load, Lighthouse, build time, live preview.
 
-    .venv/bin/python scripts/benchmark.py                  # everything (about 10 minutes)
-    .venv/bin/python scripts/benchmark.py --no-lighthouse --scales 10
+    .venv/bin/python scripts/benchmark.py > /tmp/bench.md   # everything: 50 min here, mostly 100x
+    .venv/bin/python scripts/benchmark.py --quick           # 2 pages, 3 runs, 10x only, 3 saves
+    .venv/bin/python scripts/benchmark.py --only weight,index   # some sections (see --help)
 
-Builds variants of the project in a temporary folder: the real site; the same pages without the
-claims layer (markers stripped, extension and claim hooks removed); the same pages on plain
-Material defaults (fonts off: there is no network here); and the real site with 10x and 100x
-synthetic claims. Pages are served by nginx with deploy/nginx.conf (gzip as deployed) and loaded
-in Debian's Chromium with a cold cache. Prints Markdown for BENCHMARKS.md. Not a test: the
-figures depend on the machine. Lighthouse comes from benchmarks/ (`npm ci` there).
+Builds variants of the project in a temporary folder: the real site, then explainer/optimize.py
+over it, as deployed; the same pages without the claims layer (markers stripped, the explainer's
+extension and hooks off, its CSP step kept); the same pages on plain Material defaults (no
+overrides, CSS, JS or hooks; `font: false`, there is no network here; search on); the real site
+with 10x and 100x synthetic claims.
+
+First load: each page is loaded in Debian's Chromium with an empty cache until the network is
+idle and Material's search worker has fetched the index. Every URL it asked for, read from
+nginx's access log (which sees the worker's requests too), is fetched again with
+`Accept-Encoding: gzip, deflate, br, zstd` (what Chromium sends over HTTPS; over plain-HTTP
+localhost it offers only gzip), and every byte of each answer is counted, status line and
+headers included. Ours is served with deploy/nginx.conf; plain Material by a generic host:
+nginx with `gzip on` at its default level for text types, no other setting.
+
+Prints Markdown for BENCHMARKS.md. Not a test: the figures depend on the machine. Lighthouse
+comes from benchmarks/ (`npm ci` there).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
+import itertools
 import json
 import os
 import platform
+import queue
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+import brotli
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deploy import nginx_local
+from deploy import nginx_local, sync_csp
 from explainer.markers import COMMENT
+from explainer.optimize import optimize_site, precompress
 
 CHROMIUM = "/usr/bin/chromium"
 CHROME_FLAGS = [
@@ -47,6 +65,7 @@ CHROME_FLAGS = [
     "--disable-sync",
 ]
 LIGHTHOUSE = ROOT / "benchmarks" / "node_modules" / ".bin" / "lighthouse"
+ACCEPT = "gzip, deflate, br, zstd"
 SKIP = shutil.ignore_patterns(
     ".git",
     ".venv*",
@@ -56,11 +75,26 @@ SKIP = shutil.ignore_patterns(
     "__pycache__",
     ".pytest_cache",
     ".ruff_cache",
+    ".cache",
     "*.egg-info",
 )
-CLAIM_HOOKS = ("explainer/mkdocs_hook.py", "explainer/hook_share.py", "explainer/hook_search.py")
+KEPT_HOOKS = re.compile(r"csp|optimi[sz]e")  # site-wide steps any site has, not the claims layer
 CLAIM_VERBS = {"factbox", "claim", "ref", "timeline", "article"}
 BUILT = re.compile(r"Documentation built in ([\d.]+) seconds")
+RELOADED = "Reloading browsers"
+GENERIC_HOST = """\
+# A generic static host: nginx with gzip on (default level 1) for text, nothing else.
+server {
+    listen 80;
+    listen [::]:80;
+    root /srv/hdh-explainer/site;
+    index index.html;
+    gzip on;
+    gzip_types text/css application/javascript application/json application/xml text/xml
+               image/svg+xml text/plain;
+}
+"""
+TOP = ("", "competition/")  # --quick: these pages only
 
 
 # --- Variants of the project ---------------------------------------------------------------------
@@ -90,34 +124,28 @@ def edit_config(project: Path, change) -> None:
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
-def without_claims(config: dict) -> None:
-    """Drop the claims extension and the claim hooks; keep everything else (CSP hook included)."""
-    config["markdown_extensions"] = [
+def _other_extensions(config: dict) -> list:
+    return [
         e
         for e in config["markdown_extensions"]
         if not (isinstance(e, dict) and "explainer.mdext" in e)
     ]
-    config["hooks"] = [h for h in config.get("hooks", []) if h not in CLAIM_HOOKS]
 
 
-def without_share_pages(config: dict) -> None:
-    """Keep the claims layer but not its per-claim share pages (explainer/hook_share.py)."""
-    config["hooks"] = [h for h in config.get("hooks", []) if h != "explainer/hook_share.py"]
+def without_claims(config: dict) -> None:
+    """Drop the claims extension and the claims hooks; keep everything else (the CSP step too)."""
+    config["markdown_extensions"] = _other_extensions(config)
+    config["hooks"] = [h for h in config.get("hooks", []) if KEPT_HOOKS.search(Path(h).name)]
 
 
 def plain_material(config: dict) -> None:
     """Material's defaults: same pages and nav, no overrides, CSS, JS, extensions or hooks."""
     keep = ("site_name", "site_url", "docs_dir", "nav")
     plain = {k: config[k] for k in keep if k in config}
-    extensions = [
-        e
-        for e in config["markdown_extensions"]
-        if not (isinstance(e, dict) and "explainer.mdext" in e)
-    ]
     plain.update(
         theme={"name": "material", "font": False},
         plugins=["search"],
-        markdown_extensions=extensions,
+        markdown_extensions=_other_extensions(config),
     )
     config.clear()
     config.update(plain)
@@ -147,30 +175,33 @@ def scale_claims(project: Path, factor: int) -> None:
     loader.write_text(re.sub(r"MAX_BYTES = [\d_]+", "MAX_BYTES = 10**9", loader.read_text()))
 
 
-def make_variant(work: Path, name: str, scale: int = 1) -> Path:
-    """Create one variant of the project under work/name; return its folder."""
+def make_variant(work: Path, name: str, kind: str = "real", scale: int = 1) -> Path:
+    """Create a variant ("real", "no-claims" or "plain") under work/name; return its folder."""
     project = copy_project(work / name)
-    if name in ("no-claims", "plain"):
+    if kind in ("no-claims", "plain"):
         strip_markers(project)
-        edit_config(project, without_claims if name == "no-claims" else plain_material)
-    if name == "no-share-pages":
-        edit_config(project, without_share_pages)
+        edit_config(project, without_claims if kind == "no-claims" else plain_material)
     if scale > 1:
         scale_claims(project, scale)
     return project
 
 
+def claim_count(project: Path) -> int:
+    return len(yaml.safe_load((project / "data" / "claims.yml").read_text())["claims"])
+
+
 # --- Build time ----------------------------------------------------------------------------------
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
 def build(project: Path, site: Path) -> tuple[float, float]:
     """Build once in a fresh process; return (MkDocs' own build time, wall time) in seconds."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
         cwd=project,
-        env=env,
+        env={**ENV, "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,
         text=True,
         check=False,
@@ -204,27 +235,179 @@ def page_paths(site: Path) -> list[str]:
     return [p.removesuffix("index.html") for p in paths]
 
 
-def first_load(browser, url: str) -> dict:
-    """Load a page with a cold cache until the network is idle; sum what came over the wire."""
+def has_page(site: Path, path: str) -> bool:
+    """Whether a built site has the page a browser asks for at `path` ("about/", "404.html")."""
+    return (site / path).is_file() or (site / path / "index.html").is_file()
+
+
+class Host:
+    """nginx serving a site with a given server config; knows what the browser asked it for."""
+
+    def __init__(self, site: Path, conf: Path, work: Path) -> None:
+        self.work = Path(tempfile.mkdtemp(dir=work))
+        self.process, self.url = nginx_local.start(site, self.work, site_conf=conf)
+        self.log = self.work / "access.log"
+
+    def stop(self) -> None:
+        nginx_local.stop(self.process)
+
+    def log_size(self) -> int:
+        return self.log.stat().st_size if self.log.exists() else 0
+
+    def requested_since(self, offset: int) -> list[str]:
+        """Paths of the GET requests logged after byte `offset` of the access log."""
+        text = self.log.read_bytes()[offset:].decode("utf-8", "replace")
+        return re.findall(r'"GET (\S+) HTTP/[\d.]+"', text)
+
+
+def wire_bytes(url: str, path: str) -> dict:
+    """GET path with a browser's Accept-Encoding; every byte of the answer, headers included."""
+    host, port = re.match(r"http://([^:/]+):(\d+)/", url).groups()
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept-Encoding: {ACCEPT}\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(request.encode("ascii"))
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    answer = b"".join(chunks)
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    encoding = re.search(r"(?im)^content-encoding:\s*(\S+)", head)
+    return {
+        "path": path,
+        "bytes": len(answer),
+        "headers": len(head) + 4,
+        "encoding": encoding.group(1) if encoding else "identity",
+        "status": int(head.split()[1]),
+    }
+
+
+def first_load(browser, host: Host, path: str) -> list[dict]:
+    """Load a page with a cold cache, wait for the search index; weigh every request made."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    done = []
-    page.on("requestfinished", lambda request: done.append(request))
-    page.goto(url, wait_until="networkidle")
-    sizes = {r.url: r.sizes() for r in done}
+    offset = host.log_size()
+    page.goto(host.url + path, wait_until="networkidle")
+    deadline, last, quiet_since = time.monotonic() + 15, -1, time.monotonic()
+    while time.monotonic() < deadline:  # the worker fetches the index after the page is idle
+        size = host.log_size()
+        if size != last:
+            last, quiet_since = size, time.monotonic()
+        done = any("search_index.json" in p for p in host.requested_since(offset))
+        if done and time.monotonic() - quiet_since > 0.5:
+            break
+        time.sleep(0.1)
     context.close()
-    wire = {u: s["responseBodySize"] + s["responseHeadersSize"] for u, s in sizes.items()}
-    search = sum(v for u, v in wire.items() if "/search/" in u or "/workers/" in u or "/lunr/" in u)
-    return {"requests": len(wire), "bytes": sum(wire.values()), "search": search}
+    requested = host.requested_since(offset)
+    if not any("search_index.json" in p for p in requested):
+        raise SystemExit(f"{host.url}{path}: the search index was never requested")
+    return [wire_bytes(host.url, p) for p in requested]
 
 
-def weigh_site(browser, site: Path, work: Path) -> dict[str, dict]:
-    """First-load figures of every page of a built site, served by nginx."""
-    process, base = nginx_local.start(site, Path(tempfile.mkdtemp(dir=work)))
+def weigh(browser, site: Path, conf: Path, paths: list[str], work: Path) -> dict[str, list]:
+    """First-load requests of the given pages of a built site, served with `conf`."""
+    host = Host(site, conf, work)
     try:
-        return {path: first_load(browser, base + path) for path in page_paths(site)}
+        return {path: first_load(browser, host, path) for path in paths}
     finally:
-        nginx_local.stop(process)
+        host.stop()
+
+
+def resource(path: str) -> str:
+    """A request's kind, for the breakdown: "/assets/stylesheets/main.x.min.css" => "Material CSS"."""
+    kinds = [
+        ("search_index.json", "search index"),
+        ("/workers/search.", "search worker"),
+        ("/stylesheets/main.", "Material CSS"),
+        ("/stylesheets/palette.", "Material palette CSS"),
+        ("/javascripts/bundle.", "Material JS"),
+        ("/assets/explainer.", "explainer CSS" if ".css" in path else "explainer JS"),
+        ("favicon", "favicon"),
+    ]
+    for needle, kind in kinds:
+        if needle in path:
+            return kind
+    return "HTML" if path.endswith(("/", ".html")) else path
+
+
+# --- Search index composition --------------------------------------------------------------------
+
+
+def index_kind(entry: dict) -> str:
+    """What an index entry is: a claim, the fact box, the timeline, the article, another page."""
+    location = entry["location"]
+    if "#claim-" in location:
+        return "claim entries (one per claim)"
+    if location.startswith("claims/"):
+        return "share pages"
+    if location.endswith("#fact-box"):
+        return "fact box sections"
+    if location.startswith("timeline/"):
+        return "timeline page"
+    if location.startswith("source/"):
+        return "the article verbatim (source page)"
+    return "other pages' text"
+
+
+def compressed(docs: list[dict], index: dict) -> dict[str, int]:
+    """Bytes of the index holding `docs`: raw, brotli 11, gzip 9 and gzip 1 (nginx's default)."""
+    raw = json.dumps({**index, "docs": docs}, separators=(",", ":")).encode()
+    return {
+        "raw": len(raw),
+        "br": len(brotli.compress(raw, quality=11)),
+        "gz9": len(gzip.compress(raw, 9, mtime=0)),
+        "gz1": len(gzip.compress(raw, 1, mtime=0)),
+    }
+
+
+def without_quotes(entry: dict) -> dict:
+    """A claim entry without its quotes (the article is indexed on its own page)."""
+    if "#claim-" not in entry["location"]:
+        return entry
+    return {**entry, "text": re.sub(r"<p>“.*?”</p>", "", entry["text"])}
+
+
+def index_table(site: Path) -> list[str]:
+    """What each kind of entry weighs, and what removing the duplicated text would save."""
+    index = json.loads((site / "search" / "search_index.json").read_bytes())
+    docs = index["docs"]
+    whole = compressed(docs, index)
+    rows = [
+        f"Whole index: {len(docs)} entries; KiB raw / brotli 11 / gzip 9 / gzip 1: "
+        + " / ".join(kib(whole[k]) for k in ("raw", "br", "gz9", "gz1"))
+        + "\n",
+        "| entries | count | KiB raw | brotli KiB saved if left out | share of the brotli index |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for kind in sorted({index_kind(d) for d in docs}):
+        mine = [d for d in docs if index_kind(d) == kind]
+        saved = whole["br"] - compressed([d for d in docs if d not in mine], index)["br"]
+        entry_bytes = len(json.dumps(mine, separators=(",", ":")).encode())
+        rows.append(
+            f"| {kind} | {len(mine)} | {kib(entry_bytes)} | {kib(saved)} "
+            f"| {100 * saved / whole['br']:.0f} % |"
+        )
+    timeline = "timeline page"
+    scenarios = {
+        "timeline page left out (its text repeats the claims)": [
+            d for d in docs if index_kind(d) != timeline
+        ],
+        "claim entries without their quotes (the source page holds the article)": [
+            without_quotes(d) for d in docs
+        ],
+        "both": [without_quotes(d) for d in docs if index_kind(d) != timeline],
+    }
+    rows += [
+        "\n| de-duplication | KiB saved raw | brotli 11 | gzip 9 | gzip 1 |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, smaller in scenarios.items():
+        after = compressed(smaller, index)
+        saved = " | ".join(kib(whole[k] - after[k]) for k in ("raw", "br", "gz9", "gz1"))
+        rows.append(f"| {name} | {saved} |")
+    return rows
 
 
 # --- Lighthouse ----------------------------------------------------------------------------------
@@ -238,8 +421,8 @@ METRICS = (
 )
 
 
-def lighthouse(url: str, out: Path) -> dict[str, int]:
-    """Lighthouse 12 (mobile, simulated throttling, its defaults): the four category scores."""
+def lighthouse(url: str, out: Path) -> dict:
+    """Lighthouse 12 (mobile, simulated throttling, its defaults): scores, metrics, failures."""
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     subprocess.run(
         [
@@ -264,30 +447,94 @@ def lighthouse(url: str, out: Path) -> dict[str, int]:
         for a in report["categories"][c]["auditRefs"]
         if a["weight"]
         and (report["audits"][a["id"]]["score"] or 0) < 1
-        and report["audits"][a["id"]]["scoreDisplayMode"] == "binary"
+        and report["audits"][a["id"]]["scoreDisplayMode"] in ("binary", "metricSavings")
     ]
     metrics = {m: report["audits"][m]["displayValue"].replace("\xa0", " ") for m in METRICS}
     return {**scores, **metrics, "failed": failed}
 
 
-def lighthouse_site(site: Path, paths: list[str], work: Path) -> dict[str, dict]:
-    """Lighthouse on the given pages of a built site served by nginx."""
-    process, base = nginx_local.start(site, Path(tempfile.mkdtemp(dir=work)))
+def lighthouse_site(site: Path, conf: Path, paths: list[str], work: Path) -> dict[str, dict]:
+    """Lighthouse on the given pages of a built site served with `conf`."""
+    host = Host(site, conf, work)
     try:
-        return {p: lighthouse(base + p, work / "lighthouse.json") for p in paths}
+        return {p: lighthouse(host.url + p, work / "lighthouse.json") for p in paths}
     finally:
-        nginx_local.stop(process)
+        host.stop()
+
+
+# --- Live preview --------------------------------------------------------------------------------
+
+
+def reload_times(project: Path, edits: dict[str, str], saves: int) -> dict[str, list[float]]:
+    """Under `mkdocs serve`, seconds from each save of a file to serve's "Reloading browsers".
+
+    `edits`: file (relative to the project) => the text a save appends to its original (with
+    the save's number, so every save changes the file); saves alternate between the files. A
+    first round warms up and is not counted; after each reload the log must stay quiet for 1 s
+    (a save that set off two rebuilds would otherwise lend its second to the next save).
+    """
+    port = nginx_local.free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env={**ENV, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in process.stderr], daemon=True
+    ).start()
+    try:
+        wait_for(lines, "Serving on", 120)
+        settle(lines, 1.0)  # the watcher starts right after
+        originals = {name: (project / name).read_text(encoding="utf-8") for name in edits}
+        times: dict[str, list[float]] = {name: [] for name in edits}
+        for n in range(saves + 1):
+            for name, extra in edits.items():
+                text = originals[name] + extra.format(n=n)
+                start = time.perf_counter()
+                (project / name).write_text(text, encoding="utf-8")
+                took = wait_for(lines, RELOADED, 120) - start
+                settle(lines, 1.0)
+                if n:
+                    times[name].append(took)
+        return times
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def settle(lines: queue.Queue, quiet: float) -> None:
+    """Discard serve's log lines until none has come for `quiet` seconds."""
+    while True:
+        try:
+            lines.get(timeout=quiet)
+        except queue.Empty:
+            return
+
+
+def wait_for(lines: queue.Queue, text: str, timeout: float) -> float:
+    """Read serve's log until a line contains `text`; return the moment it arrived."""
+    deadline = time.perf_counter() + timeout
+    while (left := deadline - time.perf_counter()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        if text in line:
+            return time.perf_counter()
+        if "ERROR" in line or "Aborted" in line:
+            raise SystemExit(f"mkdocs serve: {line.strip()}")
+    raise SystemExit(f"mkdocs serve: no '{text}' line within {timeout} s")
 
 
 # --- Report --------------------------------------------------------------------------------------
 
 
-def family_heads(paths: list[str]) -> list[str]:
-    """Every top-level page and the first page of each folder of generated pages."""
-    heads: dict[str, str] = {}
-    for path in paths:
-        heads.setdefault(path if path.count("/") <= 1 else path.split("/")[0], path)
-    return list(heads.values())
+def kib(n: float) -> str:
+    return f"{n / 1024:.1f}"
 
 
 def version(command: list[str]) -> str:
@@ -295,14 +542,12 @@ def version(command: list[str]) -> str:
     return (result.stdout or result.stderr).strip().splitlines()[0]
 
 
-def material_version() -> str:
+def machine(load_start: tuple[float, float, float]) -> list[str]:
+    """Lines naming the machine, its load, the tools and the date."""
     from importlib.metadata import version as dist_version
 
-    return f"Material for MkDocs {dist_version('mkdocs-material')}"
+    import mkdocs
 
-
-def machine() -> list[str]:
-    """Lines naming the machine, the tools and the date."""
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -312,41 +557,87 @@ def machine() -> list[str]:
         platform.processor(),
     )
     memory = int(Path("/proc/meminfo").read_text().split()[1]) // 1024**2
-    import mkdocs
-
+    nproc = version(["nproc"])
+    load = "/".join(f"{x:.2f}" for x in load_start)
+    end = "/".join(f"{x:.2f}" for x in os.getloadavg())
     return [
         f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
-        f"- Machine: {cpu}, {os.cpu_count()} CPUs, {memory} GiB RAM; {platform.platform()}",
-        f"- Python {platform.python_version()}, MkDocs {mkdocs.__version__}, {material_version()}",
+        f"- Machine: {cpu}; nproc {nproc}; {memory} GiB RAM; {platform.platform()}",
+        f"- Load average (1/5/15 min): {load} at the start, {end} at the end",
+        (
+            f"- Python {platform.python_version()}, MkDocs {mkdocs.__version__}, "
+            f"Material for MkDocs {dist_version('mkdocs-material')}"
+        ),
         f"- {version([CHROMIUM, '--version'])}; {version(['nginx', '-v'])}",
     ]
 
 
-def kib(n: float) -> str:
-    return f"{n / 1024:.1f}"
-
-
-def weight_table(real: dict[str, dict], plain: dict[str, dict]) -> list[str]:
-    """Markdown rows: one per top-level page, one summary per folder of generated pages."""
+def weight_table(
+    ours: dict[str, list], plain: dict[str, list], like: dict[str, list]
+) -> tuple[list[str], list[float]]:
+    """Markdown rows, one per page of ours, beside the same page on plain Material (on a generic
+    gzip host, the target's baseline, and on our host, like for like); return the ratios too."""
     rows = [
-        "| page | requests | KiB on the wire (gzip) | of which search | plain Material | ratio |",
-        "|---|---:|---:|---:|---:|---:|",
+        (
+            "| page | requests | KiB on the wire | of which headers | of which search | "
+            "plain Material, generic gzip host: requests | KiB | ratio | "
+            "plain Material on our host: KiB | ratio |"
+        ),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for head in family_heads(list(real)):
-        family = [
-            p
-            for p in real
-            if p == head or (head.count("/") > 1 and p.startswith(head.split("/")[0] + "/"))
-        ]
-        figures = [real[p]["bytes"] for p in family]
-        name = f"/{head}" if len(family) == 1 else f"/{head.split('/')[0]}/… ({len(family)} pages)"
-        size = kib(figures[0]) if len(family) == 1 else (f"{kib(min(figures))}–{kib(max(figures))}")
-        base = plain.get(head)
-        ratio = f"{real[head]['bytes'] / base['bytes']:.2f}" if base else "–"
+    ratios = []
+    generated = [p for p in ours if p.count("/") > 1]  # share pages: one summary row
+    for path, requests in ours.items():
+        if path in generated[1:]:
+            continue
+        total = sum(r["bytes"] for r in requests)
+        headers = sum(r["headers"] for r in requests)
+        search = sum(r["bytes"] for r in requests if resource(r["path"]).startswith("search"))
+        cells = []
+        for base in (plain.get(path), like.get(path)):
+            if not base:
+                cells.append("– | –")
+                continue
+            weight = sum(r["bytes"] for r in base)
+            cells.append(f"{kib(weight)} | {total / weight:.2f}")
+        if path in plain:
+            ratios.append(total / sum(r["bytes"] for r in plain[path]))
+        count = len(plain[path]) if path in plain else "–"
+        name, weight = f"/{path}", kib(total)
+        if path in generated:
+            folder = path.split("/")[0]
+            family = [
+                sum(r["bytes"] for r in ours[p]) for p in generated if p.startswith(folder + "/")
+            ]
+            name = f"/{folder}/… ({len(family)} pages)"
+            weight = f"{kib(min(family))}–{kib(max(family))}"
         rows.append(
-            f"| {name} | {real[head]['requests']} | {size} | {kib(real[head]['search'])} "
-            f"| {kib(base['bytes']) if base else '–'} | {ratio} |"
+            f"| {name} | {len(requests)} | {weight} | {kib(headers)} | {kib(search)} | "
+            f"{count} | {' | '.join(cells)} |"
         )
+    return rows, ratios
+
+
+def breakdown_table(ours: list[dict], plain: list[dict]) -> list[str]:
+    """KiB per kind of request on one page, ours beside plain Material."""
+    rows = [
+        "| request | ours KiB (encoding) | of which headers | plain KiB (encoding) | of which headers |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    kinds = list(dict.fromkeys(resource(r["path"]) for r in ours + plain))
+    for kind in kinds:
+        cells = []
+        for requests in (ours, plain):
+            mine = [r for r in requests if resource(r["path"]) == kind]
+            if not mine:
+                cells += ["–", "–"]
+                continue
+            encodings = ",".join(sorted({r["encoding"] for r in mine}))
+            cells.append(f"{kib(sum(r['bytes'] for r in mine))} ({encodings})")
+            cells.append(kib(sum(r["headers"] for r in mine)))
+        rows.append(f"| {kind} | {' | '.join(cells)} |")
+    totals = [kib(sum(r[k] for r in reqs)) for reqs in (ours, plain) for k in ("bytes", "headers")]
+    rows.append(f"| total | {' | '.join(totals)} |")
     return rows
 
 
@@ -359,55 +650,188 @@ def lighthouse_table(scores: dict[str, dict]) -> list[str]:
     return rows
 
 
-def claim_count(project: Path) -> int:
-    return len(yaml.safe_load((project / "data" / "claims.yml").read_text())["claims"])
-
-
-def build_tables(times: dict[str, tuple[float, float]], counts: dict[str, int]) -> list[str]:
-    base = times["real"]
+def build_table(times: dict[str, tuple[float, float]], counts: dict[str, int]) -> list[str]:
+    base = times["no-claims"]
     rows = [
-        "| build | claims | MkDocs build (s) | wall, with start-up (s) | ratio to the real site |",
+        "| build | claims | MkDocs build (s) | wall, with start-up (s) | ratio to no-claims |",
         "|---|---:|---:|---:|---:|",
     ]
     for name, (inner, wall) in times.items():
         rows.append(
             f"| {name} | {counts.get(name, 0)} | {inner:.2f} | {wall:.2f} | {inner / base[0]:.2f} |"
         )
+    scaled = sorted((counts[n], times[n][0]) for n in times if n != "no-claims")
+    for (c1, t1), (c2, t2) in itertools.pairwise(scaled):
+        rows.append(f"\n{c1} → {c2} claims: {1000 * (t2 - t1) / (c2 - c1):.1f} ms per added claim")
     return rows
 
 
-def main() -> None:
+def preview_table(times: dict[str, dict[str, list[float]]]) -> list[str]:
+    rows = ["| variant | file saved | saves: seconds to 'Reloading browsers' | median |"]
+    rows.append("|---|---|---|---:|")
+    for variant, per_file in times.items():
+        for name, values in per_file.items():
+            listed = ", ".join(f"{v:.2f}" for v in values)
+            rows.append(f"| {variant} | {name} | {listed} | {statistics.median(values):.2f} |")
+    return rows
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2 pages, 3 runs, 10x only, 3 saves")
     parser.add_argument("--runs", type=int, default=5, help="builds per timing (median)")
     parser.add_argument("--scales", type=int, nargs="*", default=[10, 100])
+    parser.add_argument("--saves", type=int, default=5, help="saves per file under mkdocs serve")
+    parser.add_argument(
+        "--only",
+        default="weight,index,lighthouse,build,preview",
+        help="comma-separated sections to run (default: all)",
+    )
     parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument(
+        "--no-optimize", action="store_true", help="serve the build as is (no explainer/optimize)"
+    )
+    parser.add_argument(
+        "--site-conf", type=Path, default=nginx_local.SITE_CONF, help="server config for ours"
+    )
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
+    if args.quick:
+        args.runs, args.scales, args.saves = min(args.runs, 3), [10], min(args.saves, 3)
+    args.only = set(args.only.split(","))
+    if args.no_lighthouse:
+        args.only.discard("lighthouse")
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    load_start = os.getloadavg()
+
+    def out(lines: list[str]) -> None:  # each section as soon as it is measured
+        print(*lines, sep="\n", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="hdh-bench-") as tmp:
         work = Path(tmp)
-        variants = {
-            "real": make_variant(work, "real"),
-            "no-claims": make_variant(work, "no-claims"),
-            "real without share pages": make_variant(work, "no-share-pages"),
-            "plain": make_variant(work, "plain"),
-        }
-        variants |= {f"real, {n}x claims": make_variant(work, f"x{n}", n) for n in args.scales}
-        timed = {name: p for name, p in variants.items() if name != "plain"}
-        times = median_builds(timed, args.runs)
-        build(variants["plain"], variants["plain"] / "site")
-        counts = {name: claim_count(p) for name, p in variants.items() if name != "no-claims"}
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS[1:])
-            real = weigh_site(browser, variants["real"] / "site", work)
-            plain = weigh_site(browser, variants["plain"] / "site", work)
-            browser.close()
-        print("## Machine\n", *machine(), sep="\n")
-        print("\n## First load per page\n", *weight_table(real, plain), sep="\n")
-        if not args.no_lighthouse:
-            scores = lighthouse_site(variants["real"] / "site", family_heads(list(real)), work)
-            print("\n## Lighthouse 12.2.3, mobile\n", *lighthouse_table(scores), sep="\n")
-        print("\n## Build time\n", *build_tables(times, counts), sep="\n")
+        real = make_variant(work, "real")
+        build(real, real / "site")
+        if not args.no_optimize:
+            optimize_site(real / "site")
+        site = real / "site"
+        paths = list(TOP) if args.quick else page_paths(site)
+        if args.only & {"weight", "lighthouse"}:
+            plain = make_variant(work, "plain", "plain")
+            build(plain, plain / "site")
+            generic = work / "generic-host.conf"
+            generic.write_text(GENERIC_HOST, encoding="utf-8")
+        if "weight" in args.only:
+            out(weight_section(args, work, site, plain / "site", paths))
+        if "index" in args.only:
+            out(["\n## What the search index holds\n", *index_table(site)])
+        if "lighthouse" in args.only:
+            heads = [p for p in paths if p.count("/") <= 1][: 2 if args.quick else None]
+            shared = [p for p in paths if p.startswith("claims/")][:1]
+            scores = lighthouse_site(site, args.site_conf, heads + shared, work)
+            twins = [p for p in heads if has_page(plain / "site", p)]
+            base = lighthouse_site(plain / "site", generic, twins, work)
+            out(["\n## Lighthouse 12.2.3, mobile\n", *lighthouse_table(scores)])
+            out(["\n### Plain Material, the same pages, generic gzip host\n"])
+            out(lighthouse_table(base))
+        if "build" in args.only:
+            out(build_section(args, work, real))
+        if "preview" in args.only:
+            out(preview_section(args, work))
+    out(["\n## Machine\n", *machine(load_start)])
+
+
+def weight_section(args, work: Path, site: Path, plain: Path, paths: list[str]) -> list[str]:
+    """First load of every page, ours beside plain Material on a generic gzip host (the target's
+    baseline) and, like for like, precompressed the same way and served by deploy/nginx.conf."""
+    from playwright.sync_api import sync_playwright
+
+    generic = work / "generic-host.conf"
+    like = Path(shutil.copytree(plain, work / "plain-precompressed"))
+    precompress(like)
+    ours_for_plain = work / "our-host-for-plain.conf"
+    ours_for_plain.write_text(with_policy_of(like, args.site_conf), encoding="utf-8")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS[1:])
+        ours = weigh(browser, site, args.site_conf, paths, work)
+        plain_paths = [p for p in paths if has_page(plain, p)]
+        base = weigh(browser, plain, generic, plain_paths, work)
+        same = weigh(browser, like, ours_for_plain, plain_paths, work)
+        browser.close()
+    rows, ratios = weight_table(ours, base, same)
+    example = "competition/" if "competition/" in ours else paths[0]
+    return [
+        (
+            f"\n## First load per page\n\nRatio range over pages with a plain twin: "
+            f"{min(ratios):.2f}–{max(ratios):.2f}\n"
+        ),
+        *rows,
+        f"\n### Where the bytes go: /{example}\n",
+        *breakdown_table(ours[example], base[example]),
+    ]
+
+
+def with_policy_of(site: Path, conf: Path) -> str:
+    """The server config with a CSP header that fits `site`'s pages (older configs: one line)."""
+    text, policy = conf.read_text(encoding="utf-8"), sync_csp.policy_of(site)
+    if sync_csp.HEADER_RE.search(text):
+        return sync_csp.sync(text, policy)
+    line = re.compile(r'(add_header Content-Security-Policy ")[^"]*(")')
+    return line.sub(lambda m: m.group(1) + policy + m.group(2), text)
+
+
+def build_section(args, work: Path, real: Path) -> list[str]:
+    """Build time of the claims layer against the same pages without it, and at scale."""
+    variants = {"real": real, "no-claims": make_variant(work, "no-claims", "no-claims")}
+    variants |= {f"real, {n}x claims": make_variant(work, f"x{n}", scale=n) for n in args.scales}
+    times = median_builds(variants, args.runs)
+    counts = {name: claim_count(p) for name, p in variants.items() if name != "no-claims"}
+    ratio = times["real"][0] / times["no-claims"][0]
+    return [
+        f"\n## Build time (median of {args.runs})\n\nclaims layer: {ratio:.2f}x\n",
+        *build_table(times, counts),
+        "\n" + optimize_cost(real / "site", work),
+    ]
+
+
+def optimize_cost(site: Path, work: Path) -> str:
+    """Seconds explainer/optimize.py takes on a freshly built site: cold, then with its cache."""
+    if not (site / "assets" / "explainer.css").is_file():
+        return "explainer/optimize.py: already run by the build (its cost is in the figures)"
+    seconds = []
+    for n in range(3):  # no cache; filling the cache; reading the cache
+        copy = Path(shutil.copytree(site, work / f"optimize-{n}"))
+        start = time.perf_counter()
+        optimize_site(copy, cache=work / "optimize-cache" if n else None)
+        seconds.append(time.perf_counter() - start)
+    return (
+        f"explainer/optimize.py on the real site (not part of the build times above): "
+        f"{seconds[0]:.2f} s without a cache, {seconds[2]:.2f} s with a warm cache"
+    )
+
+
+def preview_section(args, work: Path) -> list[str]:
+    """Live reload after saving the claims file against a page edit without the claims layer."""
+    page_edit = {"docs/competition.md": "\nEdited for the benchmark ({n}).\n"}
+    claims_edit = {"data/claims.yml": "# edited for the benchmark ({n})\n"}
+    real = make_variant(work, "serve-real")
+    plain = make_variant(work, "serve-no-claims", "no-claims")
+    times = {
+        "real": reload_times(real, claims_edit | page_edit, args.saves),
+        "no-claims": reload_times(plain, page_edit, args.saves),
+    }
+    claims = statistics.median(times["real"]["data/claims.yml"])
+    page = statistics.median(times["no-claims"]["docs/competition.md"])
+    return [
+        (
+            f"\n## Live preview (`mkdocs serve`, {args.saves} saves each)\n\n"
+            f"saving data/claims.yml: {claims:.2f} s; a page edit without the claims layer: "
+            f"{page:.2f} s; ratio {claims / page:.2f}x\n"
+        ),
+        *preview_table(times),
+    ]
 
 
 if __name__ == "__main__":

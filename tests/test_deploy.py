@@ -115,5 +115,3 @@ def test_pages_workflow_builds_with_the_readme_command_and_deploys_site():
     assert workflow["permissions"] == {"contents": "read"}
     uses = [s["uses"] for job in (build, deploy) for s in job["steps"] if "uses" in s]
     assert uses and all(re.fullmatch(r"actions/[a-z-]+@v\d+", u) for u in uses), uses
-
-
