@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -320,3 +321,20 @@ def test_a_failed_zensical_build_leaves_the_last_good_site(project: Path):
     failed = run_zensical(project)
     assert failed.returncode == 1 and "style" in failed.stderr
     assert sorted((project / "site").rglob("*")) == before
+
+
+@pytest.mark.zensical
+def test_the_nginx_header_can_be_generated_from_the_zensical_build(zensical_site: Path, tmp_path):
+    from explainer import csp
+
+    conf = tmp_path / "nginx.conf"
+    shutil.copy2(ROOT / "deploy" / "nginx.conf", conf)
+    sync = [sys.executable, str(ROOT / "deploy" / "sync_csp.py"), str(zensical_site), str(conf)]
+    assert subprocess.run(sync, capture_output=True, text=True, timeout=120).returncode == 0
+    check = subprocess.run([*sync, "--check"], capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stdout + check.stderr
+    header = conf.read_text(encoding="utf-8")
+    for page in sorted(zensical_site.rglob("*.html"))[:20]:
+        html = CSP_META.sub("", page.read_text(encoding="utf-8"))
+        for script in csp.find_inline(html).scripts:
+            assert csp.source_hash(script) in header, page
