@@ -31,6 +31,15 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 CARD_CACHE = "build/cards"  # drawn preview cards, by content hash (git-ignored)
+# The command this process runs, set once at startup. Under `mkdocs serve` the share pages and
+# the preview cards, which only shared links need, are left out, so saving the claims reloads
+# the preview fast (as Material's own optimize and privacy plugins skip their work there).
+RUN = {"serve": False}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Note whether this is `mkdocs serve`."""
+    RUN["serve"] = command == "serve"
 
 
 def _errors_as_plugin_error(handler):
@@ -81,6 +90,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the share pages, claims.json and the alias redirect pages."""
     docs = {f.src_uri for f in files}
     for path, content in pipeline.generated_files(_project(config), _site(config)).items():
+        if RUN["serve"] and pipeline.is_share_page(path):
+            continue
         if path in docs:
             raise PluginError(f"{_docs_rel(config)}/{path}: clashes with a generated file")
         page = path.endswith(".md")  # share pages: built and in the sitemap, not in the menu
@@ -100,6 +111,9 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 @_errors_as_plugin_error
 def on_post_build(config: MkDocsConfig) -> None:
     """Add one search result per claim to the index; draw the preview cards (cached)."""
+    if RUN["serve"]:
+        pipeline.finish_index(Path(config.site_dir), _project(config))
+        return
     cache = Path(config.config_file_path).parent / CARD_CACHE
     pipeline.finish_site(Path(config.site_dir), _project(config), _site(config), cache)
 

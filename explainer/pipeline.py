@@ -22,7 +22,7 @@ from pathlib import Path
 from . import cards, csp, headtags, payloads, search, share
 from .factbox import page_label
 from .headtags import Site
-from .model import Project
+from .model import SHARE_DIR, Project
 
 
 class PipelineError(Exception):
@@ -52,6 +52,11 @@ CSS, JS = "assets/explainer.css", "assets/explainer.js"  # where they go in ever
 def own_assets() -> dict[str, str]:
     """The explainer's stylesheet and script, which every site built with it needs."""
     return {site: (ASSETS / Path(site).name).read_text(encoding="utf-8") for site in (CSS, JS)}
+
+
+def is_share_page(path: str) -> bool:
+    """ "claims/x.md" => True: a generated share page (left out of a live preview)."""
+    return path.startswith(f"{SHARE_DIR}/") and path.endswith(".md")
 
 
 def finish_page(html: str, page: str, project: Project, site: Site) -> str:

@@ -94,3 +94,14 @@ def test_sources_and_article_edits_rebuild(server, project):
     edit(article, "specialising in the fight", "specializing in the fight")
     server.wait_for("a good build after the article's fix", lambda: rebuilt_cleanly(server.log()))
     assert "Traceback" not in server.log()
+
+
+def test_the_preview_leaves_out_what_only_shared_links_need(server):
+    """Share pages and preview cards are built by `scripts/serve build`, not by the preview."""
+    import urllib.error
+
+    assert 'id="claim-anticor-referral-pnf"' in server.page()
+    assert '"id": "anticor-referral-pnf"' in server.page("claims.json")
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        server.page("claims/anticor-referral-pnf/")
+    assert missing.value.code == 404
