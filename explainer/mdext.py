@@ -24,9 +24,15 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from .factbox import render_corrections, render_factbox, render_ref, render_single
+from .factbox import (
+    ref_order,
+    render_corrections,
+    render_factbox,
+    render_ref,
+    render_single,
+)
 from .markers import Marker, find_markers
-from .model import OPTION_HELP, OPTIONS, Project, Settings
+from .model import ANCHOR_PREFIX, OPTION_HELP, OPTIONS, Project, Settings
 from .problems import ClaimsError
 from .project import load_project
 from .sourcepage import render_source_page
@@ -95,6 +101,10 @@ class BlockTreeprocessor(Treeprocessor):
 class MergeRefsTreeprocessor(Treeprocessor):
     """Merge references that follow each other into one bracket: "[3] [4]" => "[3, 4]"."""
 
+    def __init__(self, md, ext: ExplainerExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
     def run(self, root: etree.Element) -> None:
         for parent in list(root.iter()):
             first = None  # the reference that the next ones join
@@ -103,31 +113,32 @@ class MergeRefsTreeprocessor(Treeprocessor):
                     first = None
                     continue
                 if first is not None:
-                    _join(first, child)
+                    self._join(first, child)
                     parent.remove(child)
                 else:
                     first = child
                 if (first.tail or "").strip():
                     first = None
 
+    def _join(self, first: etree.Element, ref: etree.Element) -> None:
+        """Move ref's links into first, each claim once, in factbox.ref_order, as render_refs."""
+        project, page = self.ext.project, self.ext.page
+        links = {link.get("href"): link for link in [*first, *ref]}
+        for link in list(first):
+            first.remove(link)
+        ordered = sorted(
+            links.values(), key=lambda link: ref_order(project, _linked_claim(project, link), page)
+        )
+        for link in ordered:
+            link.tail = ", "
+            first.append(link)
+        ordered[-1].tail = "]"
+        first.tail = ref.tail
 
-def _join(first: etree.Element, ref: etree.Element) -> None:
-    """Move ref's links into first, sorted as render_refs sorts them, each claim once."""
-    links = {link.get("href"): link for link in [*first, *ref]}
-    for link in list(first):
-        first.remove(link)
-    ordered = sorted(links.values(), key=_ref_key)
-    for link in ordered:
-        link.tail = ", "
-        first.append(link)
-    ordered[-1].tail = "]"
-    first.tail = ref.tail
 
-
-def _ref_key(link: etree.Element) -> tuple:
-    """This page's claims ("#claim-…") first by number, then others' by page and number."""
-    page, _, number = (link.text or "").rpartition("\u00a0")
-    return (bool(page), page, int(number) if number.isdigit() else 0)
+def _linked_claim(project: Project, link: etree.Element):
+    """The claim a reference links to: "…#claim-x" => claim "x"."""
+    return project.by_id[link.get("href", "").rpartition(f"#{ANCHOR_PREFIX}")[2]]
 
 
 def _is_ref(element: etree.Element) -> bool:
@@ -244,7 +255,7 @@ class ExplainerExtension(Extension):
         # After `abbr` (priority 7) has made the <abbr> elements.
         md.treeprocessors.register(AbbrFocusTreeprocessor(md), "explainer_abbr_focus", 6.5)
         # After the inline pass (priority 20) has made the references.
-        md.treeprocessors.register(MergeRefsTreeprocessor(md), "explainer_merge_refs", 19)
+        md.treeprocessors.register(MergeRefsTreeprocessor(md, self), "explainer_merge_refs", 19)
 
 
 # --- Zensical ------------------------------------------------------------------------------------
