@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 log = get_plugin_logger(__name__)
-CARD_CACHE = "build/cards"  # drawn preview cards, by content hash (git-ignored)
 # The command this process runs, set once at startup. Under `mkdocs serve` the share pages and
 # the preview cards, which only shared links need, are left out, so saving the claims reloads
 # the preview fast (as Material's own optimize and privacy plugins skip their work there).
@@ -78,10 +77,9 @@ def on_config(config: MkDocsConfig) -> None:
     """Load and validate the claims, sources, article and page markers, once for this build."""
     settings = settings_from(config)
     config.mdx_configs[EXTENSION]["project"] = load_project(settings)
-    if pipeline.CSS not in config.extra_css:  # the package's own assets, on every page
-        config.extra_css.append(pipeline.CSS)
-    if pipeline.JS not in [str(script) for script in config.extra_javascript]:
-        config.extra_javascript.append(pipeline.JS)
+    css, js = pipeline.missing_assets(config.extra_css, config.extra_javascript)
+    config.extra_css.extend(css)  # the package's own assets, on every page
+    config.extra_javascript.extend(js)
 
 
 @event_priority(50)  # before mkdocs-redirects reads the pages in its own on_files
@@ -114,7 +112,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     if RUN["serve"]:
         pipeline.finish_index(Path(config.site_dir), _project(config))
         return
-    cache = Path(config.config_file_path).parent / CARD_CACHE
+    cache = Path(config.config_file_path).parent / pipeline.CARD_CACHE
     pipeline.finish_site(Path(config.site_dir), _project(config), _site(config), cache)
 
 

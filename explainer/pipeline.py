@@ -47,6 +47,16 @@ def generated_files(project: Project, site: Site) -> dict[str, str]:
 
 ASSETS = Path(__file__).with_name("assets")  # the explainer's CSS and JS, shipped in the package
 CSS, JS = "assets/explainer.css", "assets/explainer.js"  # where they go in every site
+CARD_CACHE = "build/cards"  # drawn preview cards by content hash, under the project folder
+COMPRESSED_CACHE = "build/compressed"  # explainer/optimize.py's compressions, likewise
+
+
+def missing_assets(css: list, js: list) -> tuple[list[str], list[str]]:
+    """The explainer's stylesheet and script a site's extra_css/extra_javascript still lack.
+
+    ([], ["assets/explainer.js"]) => (["assets/explainer.css"], [])
+    """
+    return ([CSS] if CSS not in map(str, css) else []), ([JS] if JS not in map(str, js) else [])
 
 
 def own_assets() -> dict[str, str]:

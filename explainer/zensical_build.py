@@ -47,10 +47,8 @@ def stage(root: Path, config: dict, project, generated: dict[str, str]) -> Path:
             (docs / rel).write_text(content, encoding="utf-8")
     extensions = [_with_project(e) for e in config.get("markdown_extensions") or []]
     css, js = config.get("extra_css") or [], config.get("extra_javascript") or []
-    css, js = (
-        [*css, *[pipeline.CSS][: pipeline.CSS not in css]],
-        [*js, *[pipeline.JS][: pipeline.JS not in js]],
-    )
+    more_css, more_js = pipeline.missing_assets(css, js)
+    css, js = [*css, *more_css], [*js, *more_js]
     staged = {**config, "docs_dir": (STAGE / "docs").as_posix(),
               "site_dir": (STAGE / "site").as_posix(), "markdown_extensions": extensions,
               "extra_css": css, "extra_javascript": js}  # fmt: skip
@@ -77,7 +75,7 @@ def finish(root: Path, out: Path, project, site: Site, generated: dict[str, str]
         if not rel.endswith(".md"):
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             (out / rel).write_text(content, encoding="utf-8")
-    return pipeline.site_files(out, project, site, root / "build" / "cards")
+    return pipeline.site_files(out, project, site, root / pipeline.CARD_CACHE)
 
 
 def replace_site(out: Path, site_dir: Path) -> None:
@@ -113,7 +111,7 @@ def build(config_file: Path, zensical: str) -> int:
         print("\n".join(["Error: the CSP would block inline code:", *problems]), file=sys.stderr)
         return 1
     # As scripts/serve build does after MkDocs: the site as deployed (docs-dev/deploy.md).
-    optimize.optimize_site(out, cache=root / "build" / "compressed")
+    optimize.optimize_site(out, cache=root / pipeline.COMPRESSED_CACHE)
     replace_site(out, root / config.get("site_dir", "site"))
     return 0
 
