@@ -111,17 +111,17 @@ def draw_card(card: Card, site_name: str) -> Image.Image:
 
 def card_specs(project: Project, site: Site) -> dict[str, Card]:
     """Every card by name ("index", "competition", "claims/<id>")."""
-    host = site.url.split("://")[-1].rstrip("/")
+
+    def footer(name: str) -> str:  # where the link goes, without the scheme
+        return site.page_url(name).split("://", 1)[-1]
+
     found = {}
     for name, meta in sorted(project.pages.items()):
-        url = "" if name == "index" else f"{name.removesuffix('/index')}/"
-        found[name] = Card(
-            "", meta.get("title", name), meta.get("description", ""), f"{host}/{url}"
-        )
+        found[name] = Card("", meta.get("title", name), meta.get("description", ""), footer(name))
     for c in project.claims:
         kicker = f"{STATUS_LABELS[c.status]} · {c.who} · {format_when(c.when)}"
         name = f"{SHARE_DIR}/{c.claim_id}"
-        found[name] = Card(kicker, c.text, "", f"{host}/{name}/")
+        found[name] = Card(kicker, c.text, "", footer(name))
     return found
 
 
@@ -145,19 +145,28 @@ def png(card: Card, site_name: str) -> bytes:
     return out.getvalue()
 
 
-def _key(card: Card, site_name: str) -> str:
-    fonts = [hashlib.sha256(font_path(b).read_bytes()).hexdigest() for b in (False, True)]
-    data = [asdict(card), site_name, DRAWING, PIL.__version__, fonts]
+def _drawing_key(site_name: str) -> list:
+    """What shapes every card besides its text: read once per build (the fonts are large)."""
+    fonts = []
+    for bold in (False, True):
+        if not font_path(bold).is_file():
+            raise CardError(f"{font_path(bold)}: missing; install Debian's fonts-dejavu-core")
+        fonts.append(hashlib.sha256(font_path(bold).read_bytes()).hexdigest())
+    return [site_name, DRAWING, PIL.__version__, fonts]
+
+
+def _key(card: Card, drawing: list) -> str:
+    data = [asdict(card), *drawing]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
 def write_cards(project: Project, site: Site, site_dir: Path, cache: Path | None) -> int:
     """Write every card into site_dir/assets/cards/; return how many had to be drawn."""
-    drawn = 0
+    drawn, drawing = 0, _drawing_key(site.name) if cache else []
     for name, card in card_specs(project, site).items():
         path = site_dir / CARDS / f"{name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        cached = cache / f"{_key(card, site.name)}.png" if cache else None
+        cached = cache / f"{_key(card, drawing)}.png" if cache else None
         if cached and cached.is_file():
             shutil.copyfile(cached, path)
             continue

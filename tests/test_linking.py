@@ -323,6 +323,17 @@ def test_cards_are_reproducible_and_cached(tmp_path: Path):
     assert (tmp_path / "b" / "assets/cards/index.png").read_bytes() == fresh
 
 
+@pytest.mark.parametrize("cache", [False, True])
+def test_a_missing_font_is_a_clear_build_problem(tmp_path: Path, monkeypatch, cache: bool):
+    from explainer import cards, pipeline
+    from explainer.headtags import Site
+
+    monkeypatch.setattr(cards, "FONTS", tmp_path / "no-fonts")
+    site = Site("Site", "https://example.org/")
+    with pytest.raises(pipeline.PipelineError, match=r"DejaVuSans(-Bold)?\.ttf: missing; install Debian's fonts-dejavu-core"):
+        pipeline.finish_site(tmp_path / "site", load_real_project(), site, tmp_path / "c" if cache else None)
+
+
 def test_no_generated_image_is_tracked_in_docs():
     tracked = subprocess.run(["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True)
     assert [f for f in tracked.stdout.split() if f.endswith(".png")] == []
