@@ -26,7 +26,9 @@ import brotli
 import rcssmin
 import rjsmin
 
-OWN_ASSETS = ("assets/explainer.css", "assets/explainer.js")
+from .pipeline import CSS, JS
+
+OWN_ASSETS = (CSS, JS)  # the package's own stylesheet and script, as every site has them
 MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
 TEXT_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg", ".txt"})
 MIN_BYTES = 256  # as nginx's gzip_min_length: below it headers and framing eat the gain
