@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape, unescape
 
 from . import payloads, share
-from .model import Project
+from .model import Project, page_path
 
 CARDS = "assets/cards"  # preview cards, 1200×630 PNG, under the site root
 MARK = '<meta property="og:type"'  # present once the tags are in
@@ -31,8 +31,7 @@ class Site:
 
     def page_url(self, page: str) -> str:
         """ "index" => site URL; "claims/x" => site URL + "claims/x/" (directory URLs)."""
-        path = "" if page == "index" else page.removesuffix("/index") + "/"
-        return self.url + path
+        return self.url + page_path(page)
 
 
 def page_name(dest_path: str) -> str:

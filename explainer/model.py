@@ -18,6 +18,12 @@ ANCHOR_PREFIX = "claim-"  # a claim's anchor on its page: #claim-<id>
 SHARE_DIR = "claims"  # a claim's share page: claims/<id>/ (the JS reads both from the page)
 
 
+def page_path(page: str) -> str:
+    """A page's URL path under the site, with directory URLs: "competition" => "competition/";
+    "index" => ""; "claims/x" => "claims/x/"."""
+    return "" if page == "index" else page.removesuffix("/index") + "/"
+
+
 def claim_anchor(claim_id: str) -> str:
     """ "x" => "claim-x": the id of a claim's element, and its link's fragment."""
     return f"{ANCHOR_PREFIX}{claim_id}"

@@ -15,7 +15,7 @@ from html import escape
 
 from .claims import STATUS_LABELS
 from .factbox import format_when
-from .model import Project, claim_anchor
+from .model import Project, claim_anchor, page_path
 
 INDEX = "search/search_index.json"  # where Material's search plugin writes it (MkDocs)
 ZENSICAL_INDEX = "search.json"  # where Zensical writes it, with "items" for "docs"
@@ -55,16 +55,10 @@ def add_claims(docs: list[dict], project: Project, urls: dict[str, str]) -> list
     return result
 
 
-def index_url(page: str) -> str:
-    """A page's location as the search index writes it: "competition" => "competition/";
-    "index" => "" """
-    return "" if page == "index" else page + "/"
-
-
 def rewrite_index(text: str, project: Project) -> str:
     """Return the search index JSON text with the claims added (compact, as the plugin writes)."""
     index = json.loads(text)
     key = "items" if "items" in index else "docs"  # Zensical's search.json says "items"
-    urls = {page: index_url(page) for page in {c.page for c in project.claims}}
+    urls = {page: page_path(page) for page in {c.page for c in project.claims}}
     index[key] = add_claims(index[key], project, urls)
     return json.dumps(index, separators=(",", ":"), ensure_ascii=key == "docs")
