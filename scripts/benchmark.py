@@ -52,18 +52,10 @@ sys.path.insert(0, str(ROOT))
 from deploy import nginx_local, sync_csp
 from explainer.markers import COMMENT
 from explainer.optimize import optimize_site, precompress
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# The browser and flags the browser tests use (closed network: no background connections).
+CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS]
 LIGHTHOUSE = ROOT / "benchmarks" / "node_modules" / ".bin" / "lighthouse"
 ACCEPT = "gzip, deflate, br, zstd"
 SKIP = shutil.ignore_patterns(
@@ -754,7 +746,7 @@ def weight_section(args, work: Path, site: Path, plain: Path, paths: list[str]) 
     ours_for_plain = work / "our-host-for-plain.conf"
     ours_for_plain.write_text(with_policy_of(like, args.site_conf), encoding="utf-8")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS[1:])
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         ours = weigh(browser, site, args.site_conf, paths, work)
         plain_paths = [p for p in paths if has_page(plain, p)]
         base = weigh(browser, plain, generic, plain_paths, work)
