@@ -3,6 +3,11 @@
 Every plain scalar stays a string (no YAML 1.1 surprises: `NO`, `1.10`, `2021-03-01`), except
 `null`/`~`/empty. Duplicate keys, aliases, oversized input and bad encodings are refused with
 a line number. No file I/O: the caller reads the bytes.
+
+Speed: when PyYAML has libyaml, its C parser reads the text (most of the time a load takes)
+and the same Python composer and constructors as below build the data, so the checks above
+hold either way. Text the C parser refuses is read again by the pure-Python parser, whose
+messages the explanations below are written for.
 """
 
 from __future__ import annotations
@@ -59,10 +64,11 @@ class _Loader(yaml.SafeLoader):
     """Safe loader keeping strings as strings, recording lines, refusing duplicates and aliases."""
 
 
-_Loader.yaml_implicit_resolvers = {
+_RESOLVERS = {
     first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.yaml_implicit_resolvers = _RESOLVERS
 
 
 def _compose_alias(loader: _Loader, anchor: object, event: yaml.AliasEvent) -> None:
@@ -110,9 +116,29 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
     return data
 
 
-_Loader.compose_node = _compose_node
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+if yaml.__with_libyaml__:
+    from yaml.cyaml import CParser
+
+    class _FastLoader(
+        yaml.composer.Composer, CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
+    ):
+        """libyaml's events, composed and constructed in Python exactly as `_Loader` does."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+    _LOADERS: tuple[type, ...] = (_FastLoader, _Loader)
+else:  # pragma: no cover - PyYAML built without libyaml
+    _LOADERS = (_Loader,)
+
+for _cls in _LOADERS:
+    _cls.yaml_implicit_resolvers = _RESOLVERS
+    _cls.compose_node = _compose_node
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def decode(raw: bytes) -> str:
@@ -139,7 +165,16 @@ def _explain(err: yaml.MarkedYAMLError) -> str:
 
 def load_yaml(raw: bytes) -> object:
     """Parse YAML bytes into dicts (with LINE_KEY), lists and strings."""
-    loader = _Loader(decode(raw).replace("\r\n", "\n"))
+    text = decode(raw).replace("\r\n", "\n")
+    if len(_LOADERS) > 1:
+        fast = _LOADERS[0](text)
+        try:
+            return fast.get_single_data()
+        except yaml.YAMLError:
+            pass  # read again below: the pure-Python parser's messages are the explained ones
+        finally:
+            fast.dispose()
+    loader = _Loader(text)
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as err:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+import yaml
 
+from explainer import yamlload
 from explainer.article import coverage, normalise, parse_article
 from explainer.articleinfo import check_references, validate_article_info
 from explainer.claims import check_date, check_url, validate_claims, validate_sources
@@ -195,10 +197,32 @@ def test_missing_required_field_and_empty_file():
         (b"a: " + b"[" * 5000 + b"]" * 5000, 1, "invalid YAML: nested more than 50 levels deep"),
     ],
 )
-def test_yaml_errors_name_their_line(raw, line, start):
+@pytest.mark.parametrize("loaders", ["fast", "pure"])
+def test_yaml_errors_name_their_line(raw, line, start, loaders, monkeypatch):
+    if loaders == "pure":  # as on a PyYAML built without libyaml
+        monkeypatch.setattr(yamlload, "_LOADERS", (yamlload._Loader,))
     with pytest.raises(YamlError) as err:
         load_yaml(raw)
     assert (err.value.line, err.value.problem[: len(start)]) == (line, start)
+
+
+def _with_lines(data):
+    """The data with every list's item lines spelled out, so that two loads compare fully."""
+    if isinstance(data, dict):
+        return {k: _with_lines(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return {"items": [_with_lines(v) for v in data], "lines": data.lines}
+    return data
+
+
+@pytest.mark.parametrize("name", ["data/claims.yml", "data/sources.yml", "data/article.yml"])
+def test_yaml_fast_and_pure_loaders_agree_on_the_data(name, monkeypatch):
+    raw = (ROOT / name).read_bytes()
+    assert yaml.__with_libyaml__, "the locked PyYAML wheel has libyaml; the fast path is tested"
+    assert yamlload._LOADERS[0].__name__ == "_FastLoader"
+    fast = _with_lines(load_yaml(raw))
+    monkeypatch.setattr(yamlload, "_LOADERS", (yamlload._Loader,))
+    assert _with_lines(load_yaml(raw)) == fast
 
 
 def test_yaml_keeps_scalars_as_strings_and_accepts_bom_and_crlf():
