@@ -10,14 +10,16 @@ The Content-Security-Policy step is the other hook file, `mkdocs_csp.py`.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import jinja2
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from explainer import pipeline
+from explainer import pipeline, skeleton
 from explainer.headtags import Site
 from explainer.model import EXTENSION, Project, Settings
 from explainer.problems import ClaimsError
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 log = get_plugin_logger(__name__)
@@ -66,6 +69,20 @@ def _project(config: MkDocsConfig) -> Project:
     return config.mdx_configs[EXTENSION]["project"]
 
 
+SHARE = "explainer_share_pages"  # this build's share-page skeleton (explainer/skeleton.py)
+
+
+@dataclass
+class _ShareState:
+    """One build's share-page skeleton: the theme's rendering with slots, and the page shape
+    it fits; pages of another shape are rendered in full (`full`)."""
+
+    env: jinja2.Environment | None = None
+    skeleton: str | None = None
+    shape: tuple | None = None
+    full: dict[str, str] = field(default_factory=dict)
+
+
 def _site(config: MkDocsConfig) -> Site:
     if not config.site_url:
         raise PluginError("mkdocs.yml: site_url: missing; link previews and claims.json need it")
@@ -77,6 +94,7 @@ def on_config(config: MkDocsConfig) -> None:
     """Load and validate the claims, sources, article and page markers, once for this build."""
     settings = settings_from(config)
     config.mdx_configs[EXTENSION]["project"] = load_project(settings)
+    config[SHARE] = _ShareState()  # in this build's config: nothing outlives the build
     css, js = pipeline.missing_assets(config.extra_css, config.extra_javascript)
     config.extra_css.extend(css)  # the package's own assets, on every page
     config.extra_javascript.extend(js)
@@ -98,9 +116,47 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    """Give the theme the share pages' body template; keep the theme for their skeleton."""
+    env.loader = jinja2.ChoiceLoader(
+        [jinja2.DictLoader({skeleton.TEMPLATE: skeleton.BODY}), env.loader]
+    )
+    config[SHARE].env = env
+    return env
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """A share page renders its content alone; `on_page_context` puts the theme around it."""
+    if pipeline.is_share_page(page.file.src_uri) and "template" not in page.meta:
+        page.meta["template"] = skeleton.TEMPLATE
+    return markdown
+
+
+@event_priority(-100)  # after every other plugin has had its say on the context
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    """Render the theme once, with slots, for the share pages; in full for an odd one out."""
+    if page.meta.get("template") != skeleton.TEMPLATE:
+        return context
+    state: _ShareState = config[SHARE]
+    theme = state.env.get_template("main.html")
+    shape = skeleton.shape(page)
+    if shape is not None and state.shape is None:
+        slots = skeleton.SlotPage(page)
+        state.skeleton = skeleton.skeleton_of(theme.render({**context, "page": slots}), slots)
+        state.shape = shape
+    elif shape is None or shape != state.shape:
+        state.full[page.file.src_uri] = theme.render(context)
+    return context
+
+
+@event_priority(100)  # a share page is whole before any other plugin reads it
 @_errors_as_plugin_error
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Add the page's link-preview tags (before the CSP step hashes the page)."""
+    """Fill a share page into the skeleton; add every page's link-preview tags (before the CSP
+    step hashes the page)."""
+    if page.meta.get("template") == skeleton.TEMPLATE:
+        state: _ShareState = config[SHARE]
+        output = state.full.pop(page.file.src_uri, None) or skeleton.fill(state.skeleton, page)
     name = page.file.src_uri.removesuffix(".md")
     return pipeline.finish_page(output, name, _project(config), _site(config))
 
