@@ -170,18 +170,18 @@ def render_single(project: Project, claim: Claim) -> str:
     return f'<section class="factbox factbox--single"{_js_data()}><ol class="factbox__list">{item}</ol></section>'
 
 
-# --- Hostile input (issue #5): a title that Material shows as a tooltip -----------------------
+# --- Hostile input (issue #5): a title that explainer.js shows as a tooltip --------------------
 
 
 def _tooltip(text: str) -> str:
-    """Escape a title for its whole trip: this XML is parsed, Python-Markdown's serializer leaves
-    entity-like text (`&lt;`) as it is, and Material's content.tooltips sets the browser's value
-    as innerHTML. Escaped once, '<img onerror=…>' would run. Quotes are escaped only for the XML:
-    text without & < > keeps the exact title it had.
+    """Escape a title for its trip: this XML is parsed, and Python-Markdown's serializer leaves
+    entity-like text (`&lt;`) as it is, so the text is escaped once for each. The browser's
+    title is then the exact text, which explainer.js shows as text (never as HTML). Quotes are
+    escaped only for the XML.
 
-    "<b>" => "&amp;amp;lt;b&amp;amp;gt;" (the browser's title is "&lt;b&gt;", the tooltip "<b>")
+    "<b>" => "&amp;lt;b&amp;gt;" (the browser's title and the tooltip are "<b>")
     """
-    return escape(escape(escape(text, quote=False), quote=False))
+    return escape(escape(text, quote=False))
 
 
 def _ref_link(project: Project, claim: Claim, page: str | None, brief: bool) -> str:

@@ -149,7 +149,7 @@ class AbbrFocusTreeprocessor(Treeprocessor):
     """Make the first <abbr> of each term focusable, so its tooltip also opens from the keyboard."""
 
     def run(self, root: etree.Element) -> None:
-        # Material shows an abbr's tooltip while it is hovered or holds focus; only the first of
+        # explainer.js shows an abbr's tooltip while it is hovered or holds focus; only the first of
         # each term gets a tab stop, and none inside a link (no nested interactive elements).
         seen, in_link = set(), {id(n) for a in root.iter("a") for n in a.iter("abbr")}
         for abbr in root.iter("abbr"):

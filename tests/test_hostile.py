@@ -175,8 +175,9 @@ def test_markup_in_claim_text_never_runs_in_the_browser(browser, markup_site):
     for path in ("", "competition/"):
         page.goto(markup_site + path, wait_until="load")
         for ref in page.locator('a[href$="#claim-anticor-referral-pnf"]').all()[:2]:
-            ref.hover()  # Material's content.tooltips sets the title as the tooltip's innerHTML
-            tooltips.append(page.locator(".md-tooltip2--active").inner_text(timeout=10_000))
+            ref.hover()  # explainer.js shows the title in a tooltip, as text
+            tooltips.append(page.locator(".explainer-tip").inner_text(timeout=10_000))
+            page.keyboard.press("Escape")
     page.goto(markup_site, wait_until="load")
     page.fill("input.md-search__input", "onerror")  # search results show the claim's text too
     # A result is drawn at once: when it shows, any element the markup could make is there.

@@ -157,8 +157,8 @@ def test_source_page_escapes_claim_text(real):
     hostile = replace(real.claims[2], text='<b>&"x')
     html = render_source_page(replace(real, claims=(hostile, *real.claims[3:])))
     # The article page names a reference briefly; the claim shows only in its tooltip, escaped
-    # for its whole trip (render._tooltip).
-    assert "<b>" not in html and "&amp;amp;lt;b&amp;amp;gt;&amp;amp;amp;&quot;x" in html
+    # for its whole trip (factbox._tooltip).
+    assert "<b>" not in html and "&amp;lt;b&amp;gt;&amp;amp;&quot;x" in html
     etree.fromstring(html)
 
 
@@ -276,10 +276,46 @@ def test_abbreviations_get_tooltips_in_prose_and_fact_boxes(built_site: Path):
 def test_abbreviation_tooltip_opens_on_keyboard_focus(browser, site_url: str):
     tab = browser.new_page()
     tab.goto(site_url + "glossary/")
-    tab.locator("abbr[tabindex='0']", has_text="PNF").first.focus()
-    tip = tab.locator(".md-tooltip2--active")
+    abbr = tab.locator("abbr[tabindex='0']", has_text="PNF").first
+    title = abbr.get_attribute("title")
+    assert tab.locator("[role=tooltip]").count() == 0  # none is built before it is needed
+    abbr.focus()
+    tip = tab.locator(".explainer-tip[role=tooltip]")
     tip.wait_for(state="visible", timeout=5000)
-    assert "National Financial Prosecutor" in tip.inner_text()
+    assert tip.inner_text() == title and "National Financial Prosecutor" in title
+    assert abbr.get_attribute("aria-describedby") == tip.get_attribute("id")
+    assert abbr.get_attribute("title") is None  # no second, native tooltip while it shows
+    tab.keyboard.press("Escape")  # dismissable (WCAG 1.4.13)
+    assert tip.count() == 0 and abbr.get_attribute("title") == title
+    assert abbr.get_attribute("aria-describedby") is None
+    tab.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 1280])
+def test_reference_tooltip_shows_on_hover_stays_hoverable_and_inside_the_viewport(
+    browser, site_url: str, width: int
+):
+    tab = browser.new_page(viewport={"width": width, "height": 800})
+    tab.goto(site_url + "what-next/")
+    refs = tab.locator(".claimref a[title]")
+    assert refs.count() > 5
+    for index in (0, refs.count() - 1):  # the first and last, near either edge of the text
+        ref = refs.nth(index)
+        ref.scroll_into_view_if_needed()
+        title = ref.get_attribute("title")
+        ref.hover()
+        tip = tab.locator(".explainer-tip")
+        tip.wait_for(state="visible", timeout=5000)
+        assert tip.inner_text() == title
+        box, view = tip.bounding_box(), tab.viewport_size
+        assert box["x"] >= 0 and box["x"] + box["width"] <= view["width"], (box, view)
+        tab.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+        tab.wait_for_timeout(500)  # longer than the hide delay: hovering the tip keeps it
+        assert tip.is_visible()
+        tab.mouse.move(0, view["height"] - 1)
+        tip.wait_for(state="detached", timeout=5000)
+        assert ref.get_attribute("title") == title
     tab.close()
 
 

@@ -2,8 +2,9 @@
    heading (h2, h3) and every claim, copying the absolute URL (the page's canonical link plus
    the anchor) with a spoken and visible confirmation; a link to each claim's share page; and
    the 404 page's search form handed to Material's search (?q=). Also a name for Material's
-   search dialog and a keyboard button for its phone drawer. An external file with no inline
-   code or styles, so a strict Content-Security-Policy allows it. No libraries.
+   search dialog, a keyboard button for its phone drawer, and tooltips for abbreviations and
+   claim references (below). An external file with no inline code or styles, so a strict
+   Content-Security-Policy allows it. No libraries.
 
    Works with Material's instant navigation (`navigation.instant`), which swaps the page's
    content without reloading: what belongs to a page is redone for every page Material's document
@@ -229,6 +230,117 @@
     return sync;
   }
 
+
+  // Tooltips for abbreviations and claim references: the element's own title, shown on hover
+  // or keyboard focus (a tap focuses an abbreviation: it has a tab stop). One listener for the
+  // whole document and one tooltip at a time, built when shown: Material's content.tooltips
+  // mounted one per titled element at load, which cost phones more main-thread time than the
+  // rest of the page (Lighthouse's Total Blocking Time). WCAG 1.4.13: the pointer can move onto
+  // the tooltip, Escape dismisses it, and it stays until the pointer or focus leaves. The text
+  // is set as text, never as HTML. While shown, the title moves to the tooltip (no second,
+  // native tooltip), which describes the element (aria-describedby); then it comes back.
+  var TIP_TARGETS = "abbr[title], .claimref a[title]";
+  var TIP_GAP = 8;  // px between the element and its tooltip, and from the viewport's edges
+  var tip = null;
+  var tipHost = null;
+  var tipTimer = 0;
+
+  function tipTarget(node) {
+    return node && node.closest ? node.closest(TIP_TARGETS + ", [data-tip-shown]") : null;
+  }
+
+  function placeTip(host) {
+    var box = host.getBoundingClientRect();
+    var width = tip.offsetWidth;
+    var height = tip.offsetHeight;
+    var view = document.documentElement.clientWidth;
+    var left = Math.min(Math.max(box.left + box.width / 2 - width / 2, TIP_GAP), view - width - TIP_GAP);
+    var below = box.bottom + TIP_GAP + height <= window.innerHeight || box.top < height + TIP_GAP;
+    var top = below ? box.bottom + TIP_GAP : box.top - TIP_GAP - height;
+    tip.style.left = Math.max(left, TIP_GAP) + window.scrollX + "px";
+    tip.style.top = top + window.scrollY + "px";
+  }
+
+  function showTip(host) {
+    clearTimeout(tipTimer);
+    if (host === tipHost) {
+      return;
+    }
+    hideTip();
+    var text = host.getAttribute("title");
+    if (!text) {
+      return;
+    }
+    tip = document.createElement("div");
+    tip.id = "explainer-tip";
+    tip.className = "explainer-tip";
+    tip.setAttribute("role", "tooltip");
+    tip.textContent = text;
+    document.body.appendChild(tip);
+    host.removeAttribute("title");
+    host.setAttribute("data-tip-shown", text);
+    host.setAttribute("aria-describedby", tip.id);
+    tipHost = host;
+    placeTip(host);
+  }
+
+  function hideTip() {
+    clearTimeout(tipTimer);
+    if (tipHost) {
+      tipHost.setAttribute("title", tipHost.getAttribute("data-tip-shown"));
+      tipHost.removeAttribute("data-tip-shown");
+      tipHost.removeAttribute("aria-describedby");
+      tipHost = null;
+    }
+    if (tip) {
+      tip.remove();
+      tip = null;
+    }
+  }
+
+  function hideTipSoon() {
+    clearTimeout(tipTimer);
+    tipTimer = setTimeout(hideTip, 300);  // time to move the pointer onto the tooltip
+  }
+
+  function setupTips() {
+    document.addEventListener("pointerover", function (event) {
+      var host = tipTarget(event.target);
+      if (host) {
+        showTip(host);
+      } else if (tip && tip.contains(event.target)) {
+        clearTimeout(tipTimer);
+      }
+    });
+    document.addEventListener("pointerout", function (event) {
+      var from = tipTarget(event.target) || (tip && tip.contains(event.target));
+      var to = event.relatedTarget;
+      var inside = to && (tipTarget(to) === tipHost || (tip && tip.contains(to)));
+      if (from && tipHost && !inside && document.activeElement !== tipHost) {
+        hideTipSoon();
+      }
+    });
+    document.addEventListener("focusin", function (event) {
+      var host = tipTarget(event.target);
+      if (host) {
+        showTip(host);
+      } else {
+        hideTip();
+      }
+    });
+    document.addEventListener("focusout", function (event) {
+      if (event.target === tipHost) {
+        hideTip();
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && tip) {
+        hideTip();
+      }
+    });
+    window.addEventListener("resize", hideTip);
+  }
+
   // Once per document: what lives outside the content instant navigation swaps.
   function setup() {
     status = document.createElement("div");
@@ -239,6 +351,7 @@
     document.addEventListener("submit", onSearch);
     document.addEventListener("click", onClick);
     nameSearchDialog();
+    setupTips();
     return setupDrawer();
   }
 
