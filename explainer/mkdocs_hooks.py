@@ -18,7 +18,6 @@ import jinja2
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
-from watchdog.observers.polling import PollingObserver
 
 from explainer import pipeline, skeleton
 from explainer.headtags import Site
@@ -174,38 +173,12 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> None:
-    """Rebuild when the claims, the sources or the article change; keep serving after a refusal;
-    notice a saved file within 0.1 s."""
+    """Rebuild when the claims, the sources or the article change; keep serving after a refusal."""
     settings = settings_from(config)
     for name in ("claims", "sources", "article", "article_data"):
         server.watch(str(settings.path(name)))
     server.watch(str(pipeline.ASSETS))
     server.builder = _keep_serving(builder)
-    _poll_faster(server)
-
-
-POLL_SECONDS = 0.1  # how often serve looks for saved files (MkDocs: 0.5 s, half the preview)
-
-
-def _poll_faster(server: LiveReloadServer) -> None:
-    """Watch the same paths with a polling observer that looks every POLL_SECONDS.
-
-    MkDocs 1.6 builds its observer with a 0.5 s interval and no option to change it, so a save
-    waited 0.25 s on average before the rebuild began. Only public calls (`unwatch`, `watch`)
-    move the watches; the list of watched paths is read from the server, and if it is not
-    there (another MkDocs), serve keeps its own observer.
-    """
-    watched = getattr(server, "_watched_paths", None)
-    if not isinstance(watched, dict) or server.observer.is_alive():
-        return
-    counts = dict(watched)
-    for path, count in counts.items():
-        for _ in range(count):
-            server.unwatch(path)
-    server.observer = PollingObserver(timeout=POLL_SECONDS)
-    for path, count in counts.items():
-        for _ in range(count):
-            server.watch(path)
 
 
 def _docs_rel(config: MkDocsConfig) -> str:
