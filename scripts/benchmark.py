@@ -179,6 +179,25 @@ def make_variant(work: Path, name: str, kind: str = "real", scale: int = 1) -> P
     return project
 
 
+def add_pages_like_share_pages(project: Path) -> int:
+    """Give a no-claims variant one page per claim, each its claim's share page without the
+    claims layer (no claim box, the link to the claim without its anchor): what the share
+    pages would cost as pages even if the claims layer's own code took no time. Return the
+    number of pages added."""
+    from explainer.check import settings_from_file
+    from explainer.project import load_project
+    from explainer.share import share_pages
+
+    real = load_project(settings_from_file(ROOT / "mkdocs.yml"))
+    pages = share_pages(real, real.titles, "The site in one line.")
+    for path, text in pages.items():
+        text = re.sub(r"<!-- claim [a-z0-9-]+ -->\n", "", text)
+        text = re.sub(r"\.md#[a-z0-9-]+\)", ".md)", text)
+        (project / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / "docs" / path).write_text(text, encoding="utf-8")
+    return len(pages)
+
+
 def claim_count(project: Path) -> int:
     return len(yaml.safe_load((project / "data" / "claims.yml").read_text())["claims"])
 
@@ -536,7 +555,13 @@ def wait_for(lines: queue.Queue, text: str, timeout: float) -> float:
         if text in line:
             return time.perf_counter()
         if "ERROR" in line or "Aborted" in line:
-            raise SystemExit(f"mkdocs serve: {line.strip()}")
+            rest = []  # the problem lines follow the ERROR line
+            while True:
+                try:
+                    rest.append(lines.get(timeout=1.0).rstrip())
+                except queue.Empty:
+                    break
+            raise SystemExit("mkdocs serve: " + "\n".join([line.rstrip(), *rest]))
     raise SystemExit(f"mkdocs serve: no '{text}' line within {timeout} s")
 
 
@@ -670,7 +695,7 @@ def build_table(times: dict[str, tuple[float, float]], counts: dict[str, int]) -
         rows.append(
             f"| {name} | {counts.get(name, 0)} | {inner:.2f} | {wall:.2f} | {inner / base[0]:.2f} |"
         )
-    scaled = sorted((counts[n], times[n][0]) for n in times if n != "no-claims")
+    scaled = sorted((counts[n], times[n][0]) for n in times if n in counts)
     for (c1, t1), (c2, t2) in itertools.pairwise(scaled):
         rows.append(f"\n{c1} → {c2} claims: {1000 * (t2 - t1) / (c2 - c1):.1f} ms per added claim")
     return rows
@@ -805,9 +830,12 @@ def with_policy_of(site: Path, conf: Path) -> str:
 def build_section(args, work: Path, real: Path) -> list[str]:
     """Build time of the claims layer against the same pages without it, and at scale."""
     variants = {"real": real, "no-claims": make_variant(work, "no-claims", "no-claims")}
+    pages = make_variant(work, "no-claims-pages", "no-claims")
+    added = add_pages_like_share_pages(pages)
+    variants[f"no-claims, plus {added} pages like the share pages"] = pages
     variants |= {f"real, {n}x claims": make_variant(work, f"x{n}", scale=n) for n in args.scales}
     times = median_builds(variants, args.runs)
-    counts = {name: claim_count(p) for name, p in variants.items() if name != "no-claims"}
+    counts = {n: claim_count(p) for n, p in variants.items() if not n.startswith("no-claims")}
     ratio = times["real"][0] / times["no-claims"][0]
     return [
         f"\n## Build time (median of {args.runs})\n\nclaims layer: {ratio:.2f}x\n",
