@@ -300,8 +300,14 @@ def test_reference_tooltip_shows_on_hover_stays_hoverable_and_inside_the_viewpor
     tab.goto(site_url + "what-next/")
     refs = tab.locator(".claimref a[title]")
     assert refs.count() > 5
-    for index in (0, refs.count() - 1):  # the first and last, near either edge of the text
-        ref = refs.nth(index)
+    _check_tooltips(tab, [refs.first, refs.last])  # near either edge of the text
+    tab.goto(site_url + "source/")  # the article page's translation notes have one too
+    _check_tooltips(tab, [tab.locator(".sourcepage__slipref a[title]").first])
+    tab.close()
+
+
+def _check_tooltips(tab, refs) -> None:
+    for ref in refs:
         ref.scroll_into_view_if_needed()
         title = ref.get_attribute("title")
         ref.hover()
@@ -316,7 +322,6 @@ def test_reference_tooltip_shows_on_hover_stays_hoverable_and_inside_the_viewpor
         tab.mouse.move(0, view["height"] - 1)
         tip.wait_for(state="detached", timeout=5000)
         assert ref.get_attribute("title") == title
-    tab.close()
 
 
 @pytest.mark.slow

@@ -231,15 +231,16 @@
   }
 
 
-  // Tooltips for abbreviations and claim references: the element's own title, shown on hover
-  // or keyboard focus (a tap focuses an abbreviation: it has a tab stop). One listener for the
-  // whole document and one tooltip at a time, built when shown: Material's content.tooltips
+  // Tooltips for abbreviations, claim references and the article page's translation notes: the
+  // element's own title, shown on hover or keyboard focus (a tap focuses an abbreviation: it
+  // has a tab stop). One listener for the whole document and one tooltip at a time, built when
+  // shown: Material's content.tooltips
   // mounted one per titled element at load, which cost phones more main-thread time than the
   // rest of the page (Lighthouse's Total Blocking Time). WCAG 1.4.13: the pointer can move onto
   // the tooltip, Escape dismisses it, and it stays until the pointer or focus leaves. The text
   // is set as text, never as HTML. While shown, the title moves to the tooltip (no second,
   // native tooltip), which describes the element (aria-describedby); then it comes back.
-  var TIP_TARGETS = "abbr[title], .claimref a[title]";
+  var TIP_TARGETS = "abbr[title], .claimref a[title], .sourcepage__slipref a[title]";
   var TIP_GAP = 8;  // px between the element and its tooltip, and from the viewport's edges
   var tip = null;
   var tipHost = null;
