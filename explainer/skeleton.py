@@ -18,11 +18,8 @@ Duck-typed on MkDocs' Page (and ProperDocs'); nothing here imports a site genera
 
 from __future__ import annotations
 
-SLOTS = ("title", "description", "canonical_url", "content")
 TEMPLATE = "explainer/share-body.html"  # what a filled page renders instead: its content alone
 BODY = "{{ page.content }}"  # that template's text
-
-
 MARK = "\x02explainer-slot:"  # control characters no page text or theme ever writes
 
 
@@ -80,7 +77,6 @@ class SlotPage:
         # The theme adds an <h1> of its own when the content has none: keep its choice.
         h1 = "<h1>" if "<h1" in page.content else ""
         self.content = f"{h1}{token('content')}"
-        self._content_slot = self.content
 
     def __getattr__(self, name: str):
         return getattr(self._page, name)
@@ -88,7 +84,7 @@ class SlotPage:
 
 def skeleton_of(rendered: str, slot_page: SlotPage) -> str:
     """The theme's rendering of a SlotPage, with the content slot reduced to its token."""
-    return rendered.replace(slot_page._content_slot, token("content"))
+    return rendered.replace(slot_page.content, token("content"))
 
 
 def fill(skeleton: str, page) -> str:
