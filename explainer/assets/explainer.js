@@ -2,8 +2,8 @@
    heading (h2, h3) and every claim, copying the absolute URL (the page's canonical link plus
    the anchor) with a spoken and visible confirmation; a link to each claim's share page; and
    the 404 page's search form handed to Material's search (?q=). Also a name for Material's
-   search dialog, a keyboard button for its phone drawer, and tooltips for abbreviations and
-   claim references (below). An external file with no inline code or styles, so a strict
+   search dialog, a keyboard button for its phone drawer, and tooltips for abbreviations, claim
+   references and translation notes (below). An external file with no inline code or styles, so a strict
    Content-Security-Policy allows it. No libraries.
 
    Works with Material's instant navigation (`navigation.instant`), which swaps the page's
@@ -230,16 +230,15 @@
     return sync;
   }
 
-
   // Tooltips for abbreviations, claim references and the article page's translation notes: the
   // element's own title, shown on hover or keyboard focus (a tap focuses an abbreviation: it
   // has a tab stop). One listener for the whole document and one tooltip at a time, built when
-  // shown: Material's content.tooltips
-  // mounted one per titled element at load, which cost phones more main-thread time than the
-  // rest of the page (Lighthouse's Total Blocking Time). WCAG 1.4.13: the pointer can move onto
-  // the tooltip, Escape dismisses it, and it stays until the pointer or focus leaves. The text
-  // is set as text, never as HTML. While shown, the title moves to the tooltip (no second,
-  // native tooltip), which describes the element (aria-describedby); then it comes back.
+  // shown: Material's content.tooltips mounted one per titled element at load, which cost
+  // phones more main-thread time than the rest of the page (Lighthouse's Total Blocking Time).
+  // WCAG 1.4.13: the pointer can move onto the tooltip, Escape dismisses it, and it stays until
+  // the pointer or focus leaves. The text is set as text, never as HTML. While shown, the title
+  // moves to the tooltip (no second, native tooltip), which describes the element
+  // (aria-describedby); then it comes back.
   var TIP_TARGETS = "abbr[title], .claimref a[title], .sourcepage__slipref a[title]";
   var TIP_GAP = 8;  // px between the element and its tooltip, and from the viewport's edges
   var tip = null;
@@ -255,10 +254,11 @@
     var width = tip.offsetWidth;
     var height = tip.offsetHeight;
     var view = document.documentElement.clientWidth;
-    var left = Math.min(Math.max(box.left + box.width / 2 - width / 2, TIP_GAP), view - width - TIP_GAP);
+    // Centred on the element, kept off the viewport's edges (the left one wins on a narrow screen).
+    var left = Math.max(Math.min(box.left + box.width / 2 - width / 2, view - width - TIP_GAP), TIP_GAP);
     var below = box.bottom + TIP_GAP + height <= window.innerHeight || box.top < height + TIP_GAP;
     var top = below ? box.bottom + TIP_GAP : box.top - TIP_GAP - height;
-    tip.style.left = Math.max(left, TIP_GAP) + window.scrollX + "px";
+    tip.style.left = left + window.scrollX + "px";
     tip.style.top = top + window.scrollY + "px";
   }
 
