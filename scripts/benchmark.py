@@ -52,7 +52,8 @@ sys.path.insert(0, str(ROOT))
 from deploy import nginx_local, sync_csp
 from explainer.markers import COMMENT
 from explainer.optimize import optimize_site, precompress
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS
+from explainer.share import share_pages
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, load_real_project
 
 # The browser and flags the browser tests use (closed network: no background connections).
 CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS]
@@ -184,17 +185,12 @@ def add_pages_like_share_pages(project: Path) -> int:
     claims layer (no claim box, the link to the claim without its anchor): what the share
     pages would cost as pages even if the claims layer's own code took no time. Return the
     number of pages added."""
-    from explainer.check import settings_from_file
-    from explainer.project import load_project
-    from explainer.share import share_pages
-
-    real = load_project(settings_from_file(ROOT / "mkdocs.yml"))
+    real = load_real_project()
     pages = share_pages(real, real.titles, "The site in one line.")
     for path, text in pages.items():
-        text = re.sub(r"<!-- claim [a-z0-9-]+ -->\n", "", text)
-        text = re.sub(r"\.md#[a-z0-9-]+\)", ".md)", text)
         (project / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
-        (project / "docs" / path).write_text(text, encoding="utf-8")
+        (project / "docs" / path).write_text(re.sub(r"\.md#[a-z0-9-]+\)", ".md)", text))
+    strip_markers(project)  # the claim box's marker, as on every other page
     return len(pages)
 
 
