@@ -23,6 +23,7 @@ from explainer.optimize import (
     target_of,
 )
 from tests.conftest import ROOT
+from tests.helpers import snapshot
 
 CSS = "/* a comment minifiers drop */\n.factbox {\n    margin: 2em 0;\n}\n"
 JS = "(function () {\n  // a comment minifiers drop\n  var answer = 42;\n})();\n"
@@ -59,10 +60,6 @@ def site(tmp_path: Path) -> Path:
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_bytes(text.encode("utf-8"))
     return site
-
-
-def snapshot(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
 @pytest.mark.parametrize(
