@@ -68,7 +68,6 @@ _RESOLVERS = {
     first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.yaml_implicit_resolvers = _RESOLVERS
 
 
 def _compose_alias(loader: _Loader, anchor: object, event: yaml.AliasEvent) -> None:
