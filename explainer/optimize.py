@@ -1,9 +1,15 @@
-"""Make a built site cheaper to serve: minify and fingerprint our own CSS/JS, precompress text.
+"""Make a built site cheaper to serve: minify and fingerprint our own CSS/JS, merge each page's
+stylesheets into one, precompress text.
 
 Engine-neutral: takes a built site folder and knows nothing of MkDocs or Zensical. Run it last,
-after the CSP step: in HTML it only renames our assets in `<link href>`/`<script src>` (the CSP
-<meta> hashes inline scripts, which stay untouched), then writes `.gz` and `.br` beside every
-text file. Output depends only on the input bytes (no time or name in gzip headers).
+after the CSP step: in HTML it only renames our assets in `<link href>`/`<script src>` and
+replaces a run of stylesheet links by one link to their concatenation (the CSP <meta> hashes
+inline scripts, which stay untouched), then writes `.gz` and `.br` beside every text file.
+Output depends only on the input bytes (no time or name in gzip headers).
+
+Why merge: every stylesheet in the head blocks the first paint, and on a phone's connection
+each one costs more than its bytes. Material's page links three (its own, the palette's, ours);
+as one file, Lighthouse's simulated first paint came ~0.2 s sooner (BENCHMARKS.md, issue #14).
 
     python -m explainer.optimize SITE_DIR [--cache DIR]
 """
@@ -34,6 +40,13 @@ TEXT_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg", ".tx
 MIN_BYTES = 256  # as nginx's gzip_min_length: below it headers and framing eat the gain
 # A <link> tag, or a whole <script> element (its text is never searched: inline code is hashed).
 TAG_RE = re.compile(r"<link\b[^>]*>|(<script\b[^>]*>)(.*?</script\s*>)", re.IGNORECASE | re.DOTALL)
+# Stylesheet links next to each other (only whitespace between): merged into one file, in order.
+STYLESHEET = r'<link rel="stylesheet" href="([^"<>\s]+)">'
+STYLESHEET_RUN_RE = re.compile(rf"{STYLESHEET}(?:\s*{STYLESHEET})+")
+MERGED = "merged.css"  # the merged file's name before its fingerprint
+CHARSET_RE = re.compile(r'\A\ufeff?@charset\s+"[^"]*";')  # valid only at a file's very start
+SOURCE_MAP_RE = re.compile(r"/\*#\s*sourceMappingURL=[^*]*\*/")  # maps fit the single files
+RELATIVE_URL_RE = re.compile(r"""url\(\s*(?!["']?(?:data:|#))""", re.IGNORECASE)
 URL_ATTR_RE = re.compile(r"""(\s(?:href|src)=)(["']?)([^"'\s>]+)\2""", re.IGNORECASE)
 
 
@@ -114,6 +127,66 @@ def rewrite_references(html: str, page: str, renamed: dict[str, str]) -> str:
     return TAG_RE.sub(new_tag, html)
 
 
+def site_file(site: Path, url: str, page: str) -> str | None:
+    """The site file (relative path) a local URL in `page` names, or None (another host, or no
+    such file). A root-relative URL may carry the site's own path first ("/sub/assets/a.css")."""
+    if "://" in url or url.startswith("//"):
+        return None
+    target = target_of(url, page)
+    parts = target.lstrip("/").split("/") if target.startswith("/") else [target]
+    for start in range(len(parts)):
+        candidate = "/".join(parts[start:])
+        if candidate and (site / candidate).is_file():
+            return candidate
+        if not target.startswith("/"):
+            break
+    return None
+
+
+def merged_stylesheet(site: Path, files: tuple[str, ...]) -> str | None:
+    """Write the concatenation of `files` (site paths, in order) beside the first; return its
+    path, or None where joining could change the result: an @import, or a relative url() in a
+    file from another folder (it would point elsewhere once moved)."""
+    folder = posixpath.dirname(files[0])
+    texts = []
+    for i, name in enumerate(files):
+        text = (site / name).read_text(encoding="utf-8")
+        if "@import" in text:
+            return None
+        if posixpath.dirname(name) != folder and RELATIVE_URL_RE.search(text):
+            return None
+        text = SOURCE_MAP_RE.sub("", text)
+        texts.append(CHARSET_RE.sub("", text) if i else text)
+    data = "\n".join(texts).encode("utf-8")
+    merged = posixpath.join(folder, fingerprinted_name(MERGED, data))
+    if not (site / merged).is_file():
+        (site / merged).write_bytes(data)
+    return merged
+
+
+def merge_stylesheets(html: str, page: str, site: Path, done: dict) -> str:
+    """Replace each run of stylesheet links in `html` by one link to their merged file.
+
+    `done` maps a run's files to its merged file, so pages linking the same files share one.
+    A run naming anything but this site's files is left as it is.
+    """
+
+    def merge(match: re.Match) -> str:
+        urls = re.findall(STYLESHEET, match.group(0))
+        files = tuple(site_file(site, url, page) for url in urls)
+        if None in files or len(set(files)) != len(files):
+            return match.group(0)
+        if files not in done:
+            done[files] = merged_stylesheet(site, files)
+        if done[files] is None:
+            return match.group(0)
+        first = urls[0]
+        url = first[: first.rfind("/") + 1] + posixpath.basename(done[files])
+        return f'<link rel="stylesheet" href="{url}">'
+
+    return STYLESHEET_RUN_RE.sub(merge, html)
+
+
 def compress(data: bytes) -> tuple[bytes, bytes]:
     """(gzip at level 9 with no time or name in its header, brotli at its highest quality)."""
     return gzip.compress(data, compresslevel=9, mtime=0), brotli.compress(data, quality=11)
@@ -174,7 +247,8 @@ def precompress(site: Path, cache: Path | None = None) -> list[Path]:
 def optimize_site(
     site: Path, assets: tuple[str, ...] = OWN_ASSETS, cache: Path | None = None
 ) -> None:
-    """Minify and fingerprint `assets`, rewrite every HTML file's references, then precompress.
+    """Minify and fingerprint `assets`, rewrite every HTML file's references, merge each page's
+    stylesheets, then precompress.
 
     Running it again on its own output changes nothing. Raises OptimizeError on a folder that is
     not a built site or lacks one of the assets.
@@ -184,9 +258,11 @@ def optimize_site(
     if not pages:
         raise OptimizeError(f"{site}: no HTML files; expected a built site folder")
     renamed = minify_assets(site, assets)
+    merged: dict[tuple[str, ...], str | None] = {}
     for path in pages:
         html = path.read_bytes().decode("utf-8")  # bytes: keep every line ending as it is
-        updated = rewrite_references(html, path.relative_to(site).as_posix(), renamed)
+        page = path.relative_to(site).as_posix()
+        updated = merge_stylesheets(rewrite_references(html, page, renamed), page, site, merged)
         if updated != html:
             path.write_bytes(updated.encode("utf-8"))
     precompress(site, cache)
@@ -203,7 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     except OptimizeError as err:
         print(f"optimize: {err}", file=sys.stderr)
         return 1
-    print(f"{args.site}: own assets minified and fingerprinted, text precompressed")
+    print(
+        f"{args.site}: own assets minified and fingerprinted, stylesheets merged, text precompressed"
+    )
     return 0
 
 

@@ -328,6 +328,7 @@ def resource(path: str) -> str:
     kinds = [
         ("search_index.json", "search index"),
         ("/workers/search.", "search worker"),
+        ("/stylesheets/merged.", "stylesheets (Material's, palette, ours)"),
         ("/stylesheets/main.", "Material CSS"),
         ("/stylesheets/palette.", "Material palette CSS"),
         ("/javascripts/bundle.", "Material JS"),

@@ -18,12 +18,13 @@ from explainer.optimize import (
     MIN_BYTES,
     OptimizeError,
     fingerprinted_name,
+    merge_stylesheets,
     optimize_site,
     rewrite_references,
     target_of,
 )
 from tests.conftest import ROOT
-from tests.helpers import snapshot
+from tests.helpers import Recorder, serve_folder, snapshot
 
 CSS = "/* a comment minifiers drop */\n.factbox {\n    margin: 2em 0;\n}\n"
 JS = "(function () {\n  // a comment minifiers drop\n  var answer = 42;\n})();\n"
@@ -207,6 +208,97 @@ def test_command_line(site: Path, tmp_path: Path):
     assert result.stderr.startswith("optimize: ") and "no HTML files" in result.stderr
 
 
+# --- stylesheets merged: one render-blocking request per page instead of three ---------------
+
+THEME_CSS = '@charset "UTF-8";.md-typeset{font-size:.8rem}\n/*# sourceMappingURL=main.map */'
+PALETTE_CSS = '@charset "UTF-8";[data-md-color-scheme=slate]{--md-hue:232}'
+
+
+def links(prefix: str, *names: str, between: str = "\n    ") -> str:
+    return between.join(f'<link rel="stylesheet" href="{prefix}{name}">' for name in names)
+
+
+THREE = ("assets/stylesheets/main.css", "assets/stylesheets/palette.css", "assets/explainer.css")
+
+
+@pytest.fixture
+def themed(site: Path) -> Path:
+    """The small site with a theme's two stylesheets linked before ours on every page."""
+    (site / "assets/stylesheets").mkdir()
+    (site / THREE[0]).write_text(THEME_CSS, encoding="utf-8")
+    (site / THREE[1]).write_text(PALETTE_CSS, encoding="utf-8")
+    for name, prefix in (("index.html", ""), ("about/index.html", "../"), ("404.html", "/")):
+        html = (site / name).read_text(encoding="utf-8")
+        ours = f'<link rel="stylesheet" href="{prefix}assets/explainer.css">'
+        (site / name).write_text(html.replace(ours, links(prefix, *THREE)), encoding="utf-8")
+    return site
+
+
+def merged_links(html: str) -> list[str]:
+    return re.findall(r'<link rel="stylesheet" href="([^"]*)">', html)
+
+
+def test_each_pages_stylesheets_become_one_file_holding_them_in_order(themed: Path):
+    optimize_site(themed)
+    files = snapshot(themed)
+    hrefs = {
+        name: merged_links(files[name].decode())
+        for name in ("index.html", "about/index.html", "404.html")
+    }
+    assert [len(h) for h in hrefs.values()] == [1, 1, 1], hrefs
+    (merged,) = [
+        n for n in files if re.fullmatch(r"assets/stylesheets/merged\.[0-9a-f]{8}\.min\.css", n)
+    ]
+    assert hrefs == {
+        "index.html": [merged],
+        "about/index.html": ["../" + merged],
+        "404.html": ["/" + merged],
+    }
+    # In link order; the later files' @charset dropped (valid only first), source maps left out.
+    minified_ours = ".factbox{margin:2em 0}"
+    assert files[merged].decode() == (
+        '@charset "UTF-8";.md-typeset{font-size:.8rem}\n\n'
+        "[data-md-color-scheme=slate]{--md-hue:232}\n" + minified_ours
+    )
+    # The single files stay (a page of another shape may still link them); a second run is a no-op.
+    assert THREE[0] in files and THREE[1] in files
+    optimize_site(themed)
+    assert snapshot(themed) == files
+
+
+def test_only_local_stylesheets_next_to_each_other_are_merged(themed: Path):
+    site, done = themed, {}
+    kept = [
+        links("", THREE[0], "https://cdn.example.org/x.css"),  # another host
+        links("", THREE[0], THREE[1], between="\n<style>p{}</style>\n"),  # code between: order
+        links("", THREE[0], "assets/missing.css"),  # not in the site
+        links("", THREE[0], THREE[0]),  # the same file twice
+        links("", THREE[0]),  # one alone
+        f'<link rel="stylesheet" href="{THREE[0]}" media="print">{links("", THREE[1])}',
+    ]
+    for html in kept:
+        assert merge_stylesheets(html, "index.html", site, done) == html
+    merged = merge_stylesheets(links("", THREE[0], THREE[1]), "index.html", site, done)
+    assert merged_links(merged) == [f"assets/stylesheets/{Path(done[THREE[:2]]).name}"]
+
+
+@pytest.mark.parametrize(
+    ("css", "merged"),
+    [
+        ('@import url("more.css");', False),  # would be ignored after other rules
+        ('.x{background:url("img/x.png")}', False),  # relative to a folder it would leave
+        (".x{background:url(data:image/png;base64,AA==)}", True),
+        ('.x{background:url("#clip")}', True),
+    ],
+)
+def test_files_whose_meaning_would_change_when_joined_are_left_alone(themed, css, merged):
+    (themed / "assets/explainer.css").write_text(css, encoding="utf-8")
+    html = links("", *THREE)
+    result = merge_stylesheets(html, "index.html", themed, {})
+    assert (result != html) is merged, result
+    assert bool(list((themed / "assets/stylesheets").glob("merged.*"))) is merged
+
+
 @pytest.mark.slow
 def test_the_real_site_keeps_every_page_policy_valid(built_site: Path, tmp_path: Path):
     site = Path(shutil.copytree(built_site, tmp_path / "site"))
@@ -219,3 +311,37 @@ def test_the_real_site_keeps_every_page_policy_valid(built_site: Path, tmp_path:
             assert csp.page_policy(csp.META_RE.sub("", html)) in meta.group(0), path
         assert "assets/explainer.css" not in html and "assets/explainer.js" not in html, path
         assert gzip.decompress((path.with_name(path.name + ".gz")).read_bytes()) == html.encode()
+
+
+# Every element's computed style that a stylesheet decides, in document order.
+STYLES = """() => [...document.querySelectorAll('body *')].map(e => {
+  const s = getComputedStyle(e);
+  return [e.tagName, s.color, s.backgroundColor, s.fontSize, s.display, s.margin, s.padding,
+          s.borderTopColor, s.width].join(' ');
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_merged_stylesheets_style_every_element_as_the_three_did(
+    browser, built_site: Path, tmp_path: Path, scheme: str
+):
+    """The deployed site (one stylesheet per page) against the build (three), at a phone's width."""
+    deployed = Path(shutil.copytree(built_site, tmp_path / "site"))
+    optimize_site(deployed)
+    assert len(merged_links((deployed / "index.html").read_text(encoding="utf-8"))) == 1
+    servers = [serve_folder(site) for site in (built_site, deployed)]
+    try:
+        with Recorder(browser, color_scheme=scheme, viewport={"width": 375, "height": 800}) as rec:
+            for path in ("", "competition/", "timeline/", "claims/us-cloud-act/", "404.html"):
+                rec.path = path
+                seen = []
+                for _, url in servers:
+                    rec.page.goto(url + path)
+                    seen.append(rec.page.evaluate(STYLES))
+                assert len(seen[0]) > 100 and seen[0] == seen[1], path
+        assert rec.problems == []
+    finally:
+        for server, _ in servers:
+            server.shutdown()
