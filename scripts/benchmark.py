@@ -3,6 +3,7 @@
     .venv/bin/python scripts/benchmark.py > /tmp/bench.md   # everything: 50 min here, mostly 100x
     .venv/bin/python scripts/benchmark.py --quick           # 2 pages, 3 runs, 10x only, 3 saves
     .venv/bin/python scripts/benchmark.py --only weight,index   # some sections (see --help)
+    .venv/bin/python scripts/benchmark.py --only lighthouse --without-palette  # + no dark toggle
 
 Builds variants of the project in a temporary folder: the real site, then explainer/optimize.py
 over it, as deployed; the same pages without the claims layer (markers stripped, the explainer's
@@ -143,6 +144,11 @@ def plain_material(config: dict) -> None:
     )
     config.clear()
     config.update(plain)
+
+
+def without_palette(config: dict) -> None:
+    """No light/dark toggle: Material's palette component restyles the whole page at load."""
+    config["theme"].pop("palette", None)
 
 
 class _PlainDumper(yaml.SafeDumper):
@@ -739,6 +745,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument(
+        "--without-palette",
+        action="store_true",
+        help="Lighthouse also on our site built without the light/dark toggle (theme.palette)",
+    )
+    parser.add_argument(
         "--no-optimize", action="store_true", help="serve the build as is (no explainer/optimize)"
     )
     parser.add_argument(
@@ -781,16 +792,25 @@ def main() -> None:
             heads = [p for p in paths if p.count("/") <= 1][: 2 if args.quick else None]
             shared = [p for p in paths if p.startswith("claims/")][:1]
             twins = [p for p in heads if has_page(plain / "site", p)]
-            runs = lighthouse_sites(
-                {
-                    "ours": (site, args.site_conf, heads + shared),
-                    "plain": (plain / "site", generic, twins),
-                },
-                work,
-            )
+            sites = {
+                "ours": (site, args.site_conf, heads + shared),
+                "plain": (plain / "site", generic, twins),
+            }
+            if args.without_palette:
+                unlit = make_variant(work, "no-palette")
+                edit_config(unlit, without_palette)
+                build(unlit, unlit / "site")
+                optimize_site(unlit / "site")
+                sites["no-palette"] = (unlit / "site", args.site_conf, heads)
+            runs = lighthouse_sites(sites, work)
             out(["\n## Lighthouse 12.2.3, mobile\n", *lighthouse_table(runs["ours"])])
             out(["\n### Plain Material, the same pages, generic gzip host, run in turn\n"])
             out(lighthouse_table(runs["plain"]))
+            if args.without_palette:
+                head = (
+                    "\n### Ours without the light/dark toggle (no `theme.palette`), run in turn\n"
+                )
+                out([head, *lighthouse_table(runs["no-palette"])])
         if "build" in args.only:
             out(build_section(args, work, real))
         if "preview" in args.only:
