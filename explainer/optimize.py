@@ -9,7 +9,7 @@ Output depends only on the input bytes (no time or name in gzip headers).
 
 Why merge: every stylesheet in the head blocks the first paint, and on a phone's connection
 each one costs more than its bytes. Material's page links three (its own, the palette's, ours);
-as one file, Lighthouse's simulated first paint came ~0.2 s sooner (BENCHMARKS.md, issue #14).
+as one file, Lighthouse's simulated first paint came 0.15-0.2 s sooner (BENCHMARKS.md, #14).
 
     python -m explainer.optimize SITE_DIR [--cache DIR]
 """
