@@ -764,6 +764,14 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+def build_as_served(project: Path, args) -> Path:
+    """Build a variant of ours into its site/, optimised as deployed unless --no-optimize."""
+    build(project, project / "site")
+    if not args.no_optimize:
+        optimize_site(project / "site")
+    return project / "site"
+
+
 def main() -> None:
     args = parse_args()
     load_start = os.getloadavg()
@@ -774,10 +782,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="hdh-bench-") as tmp:
         work = Path(tmp)
         real = make_variant(work, "real")
-        build(real, real / "site")
-        if not args.no_optimize:
-            optimize_site(real / "site")
-        site = real / "site"
+        site = build_as_served(real, args)
         paths = list(TOP) if args.quick else page_paths(site)
         if args.only & {"weight", "lighthouse"}:
             plain = make_variant(work, "plain", "plain")
@@ -799,9 +804,7 @@ def main() -> None:
             if args.without_palette:
                 unlit = make_variant(work, "no-palette")
                 edit_config(unlit, without_palette)
-                build(unlit, unlit / "site")
-                optimize_site(unlit / "site")
-                sites["no-palette"] = (unlit / "site", args.site_conf, heads)
+                sites["no-palette"] = (build_as_served(unlit, args), args.site_conf, heads)
             runs = lighthouse_sites(sites, work)
             out(["\n## Lighthouse 12.2.3, mobile\n", *lighthouse_table(runs["ours"])])
             out(["\n### Plain Material, the same pages, generic gzip host, run in turn\n"])
