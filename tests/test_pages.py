@@ -22,7 +22,7 @@ from explainer.markers import check_pages, find_markers
 from explainer.sourcepage import raw_offsets, render_source_page
 from explainer.timeline import in_order, render_list, render_timeline
 
-from .helpers import copy_project, edit, run_build
+from .helpers import ROOT, copy_project, edit, run_build
 
 
 class Elements(HTMLParser):
@@ -270,6 +270,14 @@ def test_abbreviations_get_tooltips_in_prose_and_fact_boxes(built_site: Path):
     assert "<abbr" in box and 'id="claim-anticor-referral-pnf"' in box
     glossary = Elements(page(built_site, "glossary"))
     assert glossary.by_id("pnf")[0] == "dt" and glossary.by_id("secnumcloud")[0] == "dt"
+
+
+def test_abbreviation_entries_are_separate_blocks():
+    # As one block of lines, Python-Markdown re-tests the rest of the block for every entry:
+    # the same HTML, a millisecond more per page (mkdocs.yml, BENCHMARKS.md issue #14).
+    text = (ROOT / "includes" / "abbreviations.md").read_text(encoding="utf-8")
+    blocks = [b for b in text.split("\n\n") if b.strip()]
+    assert len(blocks) > 10 and all(b.strip().count("\n") == 0 for b in blocks), blocks
 
 
 @pytest.mark.browser
