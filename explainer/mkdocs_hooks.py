@@ -161,6 +161,14 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return pipeline.finish_page(output, name, _project(config), _site(config))
 
 
+@_errors_as_plugin_error
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    """Theme pages such as 404.html: hand their light/dark toggle to explainer.js."""
+    if not template_name.endswith(".html"):
+        return output_content
+    return pipeline.finish_template(output_content)
+
+
 @event_priority(-50)  # after Material's search plugin (priority 0) has written its index
 @_errors_as_plugin_error
 def on_post_build(config: MkDocsConfig) -> None:

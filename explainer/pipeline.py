@@ -5,7 +5,8 @@ Engine-neutral: no MkDocs, no Zensical. An engine's adapter loads the project on
 
 - before the build, `generated_files` gives the share pages (Markdown, rendered by the engine
   with the explainer's extension), `claims.json` and the alias redirect pages;
-- for every built HTML page, `finish_page` adds the link-preview tags;
+- for every built HTML page, `finish_page` adds the link-preview tags and hands the light/dark
+  toggle to explainer.js (`palette.py`); theme pages such as 404.html get `finish_template`;
 - after the build, `finish_site` adds the claims to the search index and draws the preview
   cards (cached in build/cards/).
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import cards, csp, headtags, payloads, search, share
+from . import cards, csp, headtags, palette, payloads, search, share
 from .factbox import page_label
 from .headtags import Site
 from .model import SHARE_DIR, Project
@@ -70,14 +71,21 @@ def is_share_page(path: str) -> bool:
 
 
 def finish_page(html: str, page: str, project: Project, site: Site) -> str:
-    """Add a built page's link-preview tags, pointing at its card (written by `finish_site`)."""
+    """Add a built page's link-preview tags, pointing at its card (written by `finish_site`);
+    hand its light/dark toggle to explainer.js."""
     names = headtags.card_names(project, page)
     card = headtags.pick_card(names, lambda path: cards.has_card(project, path))
     if card is None:  # every page of docs/ has a card, "index" too
         raise PipelineError(f"{page}: no preview card; the page has no front matter and no index")
+    html = finish_template(html)
     return headtags.add_head_tags(
         html, headtags.head_tags(project, page, html, site, site.url + card)
     )
+
+
+def finish_template(html: str) -> str:
+    """A theme page that is not a page of the site (404.html): its light/dark toggle only."""
+    return palette.take_toggle(html)
 
 
 def finish_site(site_dir: Path, project: Project, site: Site, cache: Path | None) -> None:
@@ -114,6 +122,8 @@ def site_files(site_dir: Path, project: Project, site: Site, cache: Path | None)
         html = path.read_text(encoding="utf-8")
         if is_page(html) and rel != "404.html":
             html = finish_page(html, headtags.page_name(rel), project, site)
+        else:
+            html = finish_template(html)
         html, found = csp.add_policy(html)
         problems += [f"{rel}:{problem}" for problem in found]
         path.write_text(html, encoding="utf-8")

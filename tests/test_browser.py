@@ -91,10 +91,76 @@ def test_search_finds_a_claim_and_the_result_opens_the_page_at_that_claim(browse
 
 
 # --- Colour scheme --------------------------------------------------------------------------------
+# The toggle is explainer.js's: the build takes it from Material's script (explainer/palette.py),
+# whose start-up restyled the whole page several times (issue #14). It must behave as Material's.
 
 
 def scheme_of(page) -> str:
     return page.evaluate("document.body.dataset.mdColorScheme")
+
+
+TOGGLE = """() => ({
+  scheme: document.body.dataset.mdColorScheme,
+  media: document.body.dataset.mdColorMedia,
+  shown: [...document.querySelectorAll('.md-header__option label')].map(l => !l.hidden),
+  themeColor: document.querySelector('meta[name=theme-color]')?.content,
+  colorScheme: document.querySelector('meta[name=color-scheme]')?.content ?? null,
+  header: getComputedStyle(document.querySelector('.md-header')).backgroundColor,
+  switching: document.body.hasAttribute('data-md-color-switching'),
+  saved: JSON.parse(localStorage.getItem(new URL(__md_scope).pathname + '.__palette')),
+  focused: document.activeElement.id,
+})"""
+# From the page's first byte: each change that makes the browser restyle the whole page.
+WATCH_RESTYLES = """window.__restyles = [];
+new MutationObserver(records => records.forEach(record => {
+  if (record.attributeName === 'data-md-color-switching' && record.target === document.body)
+    window.__restyles.push(record.target.hasAttribute(record.attributeName) ? 'switching' : 'done');
+  for (const node of record.addedNodes)
+    if (node.nodeName === 'META' && node.name === 'color-scheme') window.__restyles.push('meta');
+})).observe(document, {subtree: true, childList: true, attributes: true});"""
+
+
+def toggle_state(page) -> dict:
+    page.wait_for_function("document.querySelector('meta[name=theme-color]')")
+    state = page.evaluate(TOGGLE)
+    rgb = [int(n) for n in re.findall(r"\d+", state.pop("header"))[:3]]
+    assert state["themeColor"] == "#" + "".join(f"{n:02x}" for n in rgb), state
+    return state
+
+
+def saved_palette(index: int) -> dict:
+    media, scheme = [("(prefers-color-scheme: light)", "default"),
+                     ("(prefers-color-scheme: dark)", "slate")][index]  # fmt: skip
+    return {"index": index,
+            "color": {"media": media, "scheme": scheme, "primary": "indigo", "accent": "indigo"}}  # fmt: skip
+
+
+@pytest.mark.browser
+def test_the_toggle_restyles_nothing_as_a_page_loads(browser, site_url, built_site):
+    """Material's toggle marked every element as switching colours and added a color-scheme
+    meta on every load; ours changes the page only when the colours differ from what it shows."""
+    paths = [p for p in page_paths(built_site) if "factbox" in page_file(built_site, p).read_text()]
+    for system in ("light", "dark"):
+        context = browser.new_context(color_scheme=system, viewport=DESKTOP)
+        context.add_init_script(WATCH_RESTYLES)
+        page = context.new_page()
+        page.goto(site_url + paths[0])  # first visit: the page's HTML shows the light colours
+        state = toggle_state(page)
+        restyles = page.evaluate("window.__restyles")
+        if system == "light":
+            assert restyles == [], restyles
+            assert state["colorScheme"] is None, state
+        else:  # the system's dark option replaces the light colours, as with Material
+            page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
+            assert page.evaluate("window.__restyles") == ["switching", "meta", "done"], restyles
+            assert state["colorScheme"] == "dark", state
+        index = {"light": 0, "dark": 1}[system]
+        assert state["saved"] == saved_palette(index), state
+        assert state["scheme"] == {"light": "default", "dark": "slate"}[system], state
+        page.goto(site_url + paths[1])  # the choice is applied before the first paint
+        toggle_state(page)
+        assert page.evaluate("window.__restyles") == ([] if system == "light" else ["meta"])
+        context.close()
 
 
 @pytest.mark.browser
@@ -103,16 +169,71 @@ def test_the_colour_toggle_switches_scheme_and_is_remembered(browser, site_url, 
     context = browser.new_context(color_scheme="light", viewport=DESKTOP)
     page = context.new_page()
     page.goto(site_url)
-    assert scheme_of(page) == "default"
+    state = toggle_state(page)
+    assert (state["scheme"], state["shown"], state["media"]) == (
+        "default", [True, False], "(prefers-color-scheme: light)")  # fmt: skip
     page.locator("label[title='Switch to dark mode']:visible").click()
-    assert scheme_of(page) == "slate"
+    state = toggle_state(page)
+    assert (state["scheme"], state["shown"], state["colorScheme"]) == (
+        "slate",
+        [False, True],
+        "dark",
+    )
+    assert state["saved"] == saved_palette(1)
+    page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
     page.goto(site_url + other)
     assert scheme_of(page) == "slate", "the dark scheme was forgotten on the next page"
+    assert toggle_state(page)["shown"] == [False, True], "the next page shows the wrong icon"
     page.reload()
     assert scheme_of(page) == "slate", "the dark scheme was forgotten on reload"
     page.locator("label[title='Switch to light mode']:visible").click()
+    state = toggle_state(page)
+    assert (state["scheme"], state["shown"], state["colorScheme"]) == (
+        "default",
+        [True, False],
+        "light",
+    )
     page.goto(site_url)
     assert scheme_of(page) == "default"
+    context.close()
+
+
+@pytest.mark.browser
+def test_the_colour_toggle_works_from_the_keyboard(browser, site_url):
+    """Tab reaches the toggle; Enter switches to the other scheme (as with Material's toggle)
+    and never submits its form; the arrow keys move between the options like any radio group."""
+    context = browser.new_context(color_scheme="light", viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(site_url)
+    toggle_state(page)
+    page.evaluate(
+        "window.__submits = 0; addEventListener('submit', () => window.__submits++, true)"
+    )
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "__palette":
+            break
+    else:
+        pytest.fail("Tab never reached the light/dark toggle")
+    page.keyboard.press("Enter")
+    state = toggle_state(page)
+    assert (state["scheme"], state["focused"], state["shown"]) == (
+        "slate",
+        "__palette_1",
+        [False, True],
+    )
+    page.keyboard.press("Enter")
+    state = toggle_state(page)
+    assert (state["scheme"], state["focused"], state["shown"]) == (
+        "default",
+        "__palette_0",
+        [True, False],
+    )
+    page.keyboard.press("ArrowRight")
+    state = toggle_state(page)
+    assert (state["scheme"], state["saved"]) == ("slate", saved_palette(1))
+    assert page.evaluate("window.__submits") == 0
+    assert page.url.rstrip("/") == site_url.rstrip("/"), "the form was submitted"
     context.close()
 
 

@@ -20,7 +20,9 @@ import material
 import pytest
 import yaml
 
-from .helpers import ROOT
+from explainer import palette
+
+from .helpers import ROOT, page_paths
 
 JS = ROOT / "explainer/assets/explainer.js"
 CSS = ROOT / "explainer/assets/explainer.css"
@@ -145,7 +147,10 @@ def theme_problems(kind: str, name: str, theme: Theme) -> list[str]:
     kind: class (Material emits it), styled-class (Material's CSS styles it), attribute
     ("name=value": emitted by Material), property (a custom property Material's CSS defines),
     breakpoint (a media feature of Material's CSS), selector (every class, id and attribute in
-    it is emitted), global (a name the bundle sets on window), template, block, feature.
+    it is emitted), global (a name the bundle sets on window), template, block, feature, name (a
+    whole word of its templates or script: a function of its head script, a storage key),
+    attribute-name (an attribute its script sets and its CSS styles), prefix (of attribute
+    names its templates write).
     """
     checks = {
         "class": lambda: word_in(name, theme.markup),
@@ -161,6 +166,9 @@ def theme_problems(kind: str, name: str, theme: Theme) -> list[str]:
         "template": lambda: name in theme.files,
         "block": lambda: name in theme.blocks,
         "feature": lambda: f'"{name}"' in theme.markup,
+        "name": lambda: re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", theme.markup),
+        "attribute-name": lambda: word_in(name, theme.script) and word_in(name, theme.css),
+        "prefix": lambda: re.search(rf"(?<![\w-]){re.escape(name)}[a-z]", theme.templates),
     }
     if checks[kind]():
         return []
@@ -283,6 +291,10 @@ def page_problems(kind: str, name: str, page: Element, where: str) -> list[str]:
 def js_kind(value: str) -> str:
     if value.startswith("("):
         return "breakpoint"
+    if value.startswith("__"):
+        return "name"
+    if value.startswith("data-"):
+        return "prefix" if value.endswith("-") else "attribute-name"
     return "global" if value.endswith("$") else "selector"
 
 
@@ -326,7 +338,8 @@ def test_every_material_name_we_rely_on_is_in_the_installed_material_and_the_bui
 ):
     names = relied_on()
     kinds = {kind for _, kind, _ in names}
-    assert {"selector", "class", "property", "breakpoint", "global", "block"} <= kinds, kinds
+    assert {"selector", "class", "property", "breakpoint", "global", "block", "name",
+            "attribute-name", "prefix"} <= kinds, kinds  # fmt: skip
     problems = all_problems(names, installed_theme(), built_pages)
     assert not problems, (
         f"{len(problems)} Material names we rely on changed (Material {VERSION}); update the "
@@ -351,6 +364,10 @@ def test_every_material_name_we_rely_on_is_in_the_installed_material_and_the_bui
         ("block", "contnet"),
         ("styled-class", "md-buton--primary"),
         ("feature", "toc.folow"),
+        ("name", "__md_gett"),
+        ("name", "__pallete"),
+        ("attribute-name", "data-md-color-switch"),
+        ("prefix", "data-md-colour-"),
     ],
 )
 def test_a_misspelt_name_fails_the_same_check(kind, bogus, built_pages):
@@ -412,3 +429,49 @@ def test_no_material_partial_is_copied_into_overrides():
               if p.is_file() and (THEME / p.relative_to(ROOT / "overrides")).exists()
               and p.name != "404.html"]  # fmt: skip
     assert copied == [], f"copies of Material templates: {copied}"
+
+
+# --- The light/dark toggle the build takes from Material's script (explainer/palette.py) --------
+
+ZENSICAL_THEME = ROOT / ".venv-zensical/lib"
+
+
+def test_the_palette_form_the_build_renames_is_material_s_and_zensical_s():
+    themes = [THEME, *sorted(ZENSICAL_THEME.glob("python3*/site-packages/zensical/templates"))]
+    for theme in themes:
+        form = (theme / "partials/palette.html").read_text("utf-8")
+        assert palette.MATERIAL_FORM in form, f"{theme}: the palette form changed"
+        assert 'data-md-color-media="{{ option.media }}"' in form, theme  # what AUTOMATIC reads
+        bundle = "".join(p.read_text("utf-8") for p in theme.glob("assets/javascripts/bundle.*.js"))
+        # its script mounts the component by that name (what the renamed form escapes)
+        assert re.search(r'\.\.\.\w+\("palette"\)\.map\(', bundle), theme
+        assert re.search(r"\[data-md-component=\$\{\w+\}\]", bundle), theme
+
+
+def test_every_built_page_hands_its_toggle_to_explainer_js(built_site: Path):
+    for path in page_paths(built_site):
+        html = (built_site / (path if path.endswith(".html") else path + "index.html")).read_text()
+        assert palette.OURS in html and 'data-md-component="palette"' not in html, path
+    assert "[data-explainer-palette]" in JS.read_text("utf-8")
+    assert palette.OURS.endswith(" data-explainer-palette>")
+
+
+FORM = (
+    '<header>{form}<input class="md-option" data-md-color-media="{media}" type="radio" '
+    'name="__palette" id="__palette_0"><label for="__palette_1" hidden>…</label></form></header>'
+)
+
+
+@pytest.mark.parametrize(
+    "html, expected",
+    [
+        (FORM.format(form=palette.MATERIAL_FORM, media="(prefers-color-scheme: light)"),
+         FORM.format(form=palette.OURS, media="(prefers-color-scheme: light)")),
+        # an automatic option follows the system as it changes: left to Material's script
+        (FORM.format(form=palette.MATERIAL_FORM, media="(prefers-color-scheme)"), None),
+        ("<html><body><p>No palette</p></body></html>", None),  # a redirect stub, sitemap
+        (FORM.format(form=palette.OURS, media="(prefers-color-scheme: light)"), None),  # twice
+    ],
+)  # fmt: skip
+def test_take_toggle(html: str, expected: str | None):
+    assert palette.take_toggle(html) == (html if expected is None else expected)

@@ -23,6 +23,7 @@ import markdown
 import pytest
 from markdown.preprocessors import Preprocessor
 
+from explainer import palette
 from explainer.check import settings_from_file
 from explainer.mdext import relative_href
 
@@ -338,3 +339,13 @@ def test_the_nginx_header_can_be_generated_from_the_zensical_build(zensical_site
         html = CSP_META.sub("", page.read_text(encoding="utf-8"))
         for script in csp.find_inline(html).scripts:
             assert csp.source_hash(script) in header, page
+
+
+@pytest.mark.zensical
+def test_zensical_pages_hand_the_toggle_to_explainer_js(zensical_site: Path):
+    """Zensical's script mounts the palette by the same name as Material's (explainer/palette.py)."""
+    pages = [p for p in zensical_site.rglob("*.html") if "md-header__option" in p.read_text()]
+    assert len(pages) > 60
+    for page in pages:
+        html = page.read_text("utf-8")
+        assert palette.OURS in html and 'data-md-component="palette"' not in html, page

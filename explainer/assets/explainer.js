@@ -3,7 +3,9 @@
    the anchor) with a spoken and visible confirmation; a link to each claim's share page; and
    the 404 page's search form handed to Material's search (?q=). Also a name for Material's
    search dialog, a keyboard button for its phone drawer, and tooltips for abbreviations, claim
-   references and translation notes (below). An external file with no inline code or styles, so a strict
+   references and translation notes (below). And the light/dark toggle, which the build takes
+   from Material's script (explainer/palette.py: Material's restyles the whole page several
+   times as it starts; this one changes only what differs). An external file with no inline code or styles, so a strict
    Content-Security-Policy allows it. No libraries.
 
    Works with Material's instant navigation (`navigation.instant`), which swaps the page's
@@ -25,8 +27,17 @@
     drawerLabel: ".md-header__button[for=__drawer]",  // the menu icon, a label for it
     drawer: ".md-sidebar--primary",  // the drawer itself; replaced by instant navigation
     drawerWidth: "(max-width: 76.234375em)",  // the breakpoint below which it is a drawer
-    pages: "document$"  // observable of pages: the first, then each instant navigation
+    pages: "document$",  // observable of pages: the first, then each instant navigation
+    header: ".md-header",  // the header bar, whose colour the browser's own bar takes
+    paletteOption: ".md-header__option > .md-option",  // a palette's radio; its label follows
+    colorPrefix: "data-md-color-",  // an option's colours, copied onto <body> when chosen
+    switching: "data-md-color-switching",  // on <body> while colours change: no transitions
+    storageGet: "__md_get",  // Material's storage functions (in the page's head) and the
+    storageSet: "__md_set",  // key of the reader's choice; its inline script applies it
+    paletteKey: "__palette"  // before the first paint of every page
   };
+  // The palette form once the build has taken it from Material's script (explainer/palette.py).
+  var PALETTE = "[data-explainer-palette]";
 
   var COPY_ICON = "M19 21H8V7h11m0-2H8a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h11a2 2 0 0 0 2-2V7a2 2 " +
     "0 0 0-2-2m-3-4H4a2 2 0 0 0-2 2v14h2V3h12V1Z";  // Material Design Icons "content-copy"
@@ -342,8 +353,107 @@
     window.addEventListener("resize", hideTip);
   }
 
+  // --- Light/dark toggle: Material's palette component, minus its restyles at load ---------
+  // Same markup, storage and keyboard use as Material's: the choice is stored under Material's
+  // key, so its inline script applies it before the first paint of the next page.
+
+  function paletteOf(inputs, index) {
+    var color = {};
+    Array.prototype.forEach.call(inputs[index].attributes, function (attribute) {
+      if (attribute.name.indexOf(MATERIAL.colorPrefix) === 0) {
+        color[attribute.name.slice(MATERIAL.colorPrefix.length)] = attribute.value;
+      }
+    });
+    return {index: index, color: color};
+  }
+
+  function firstPalette(inputs) {
+    var saved = null;
+    try {
+      saved = window[MATERIAL.storageGet](MATERIAL.paletteKey);
+    } catch (err) {
+      saved = null;  // unreadable storage: as on a first visit
+    }
+    var index = saved && typeof saved.index === "number" ? saved.index : -1;
+    if (index < 0) {  // first visit: the option whose media matches the system setting
+      index = Array.prototype.findIndex.call(inputs, function (input) {
+        return matchMedia(input.getAttribute(MATERIAL.colorPrefix + "media")).matches;
+      });
+    }
+    return Math.max(0, Math.min(index, inputs.length - 1));
+  }
+
+  function setupPalette() {
+    var form = document.querySelector(PALETTE);
+    var inputs = form ? form.querySelectorAll(MATERIAL.paletteOption) : [];
+    if (!inputs.length) {
+      return;
+    }
+    var body = document.body;
+    var themeColor = document.createElement("meta");
+    themeColor.name = "theme-color";
+    document.head.appendChild(themeColor);
+    var colorScheme = null;  // added once it says more than "light", the page's default
+    var current = firstPalette(inputs);
+
+    function apply(index) {
+      var palette = paletteOf(inputs, index);
+      current = index;
+      var changed = Object.keys(palette.color).filter(function (key) {
+        return body.getAttribute(MATERIAL.colorPrefix + key) !== palette.color[key];
+      });
+      // Which media an option answers is a note for the next page, not a colour to switch.
+      var switching = changed.some(function (key) { return key !== "media"; });
+      if (switching) {
+        body.setAttribute(MATERIAL.switching, "");
+      }
+      changed.forEach(function (key) {
+        body.setAttribute(MATERIAL.colorPrefix + key, palette.color[key]);
+      });
+      Array.prototype.forEach.call(inputs, function (input, i) {
+        var label = input.nextElementSibling;
+        if (label instanceof HTMLElement && label.hidden !== (i !== index)) {
+          label.hidden = i !== index;
+        }
+      });
+      window[MATERIAL.storageSet](MATERIAL.paletteKey, palette);
+      var style = getComputedStyle(document.querySelector(MATERIAL.header) || body);
+      if (colorScheme || !/^(normal|light)$/.test(style.colorScheme)) {
+        if (!colorScheme) {
+          colorScheme = document.createElement("meta");
+          colorScheme.name = "color-scheme";
+          document.head.appendChild(colorScheme);
+        }
+        colorScheme.content = style.colorScheme;
+      }
+      themeColor.content = "#" + (style.backgroundColor.match(/\d+/g) || []).map(function (n) {
+        return (+n).toString(16).padStart(2, "0");
+      }).join("");
+      if (switching) {
+        setTimeout(function () { body.removeAttribute(MATERIAL.switching); }, 0);
+      }
+    }
+
+    apply(current);
+    form.addEventListener("change", function (event) {
+      var index = Array.prototype.indexOf.call(inputs, event.target);
+      if (index >= 0) {
+        apply(index);
+      }
+    });
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {  // the next option, as with Material's toggle
+        event.preventDefault();  // never submit the form
+        var next = inputs[(current + 1) % inputs.length];
+        next.click();
+        next.focus();
+      }
+    });
+  }
+
   // Once per document: what lives outside the content instant navigation swaps.
   function setup() {
+    setupPalette();
     status = document.createElement("div");
     status.className = "linkctl-status";
     status.setAttribute("role", "status");
