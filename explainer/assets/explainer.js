@@ -396,6 +396,22 @@
     var colorScheme = null;  // added once it says more than "light", the page's default
     var current = firstPalette(inputs);
 
+    // The browser's own colours for the page: its bar (theme-color) and its controls.
+    function describe() {
+      var style = getComputedStyle(document.querySelector(MATERIAL.header) || body);
+      if (colorScheme || !/^(normal|light)$/.test(style.colorScheme)) {
+        if (!colorScheme) {
+          colorScheme = document.createElement("meta");
+          colorScheme.name = "color-scheme";
+          document.head.appendChild(colorScheme);
+        }
+        colorScheme.content = style.colorScheme;
+      }
+      themeColor.content = "#" + (style.backgroundColor.match(/\d+/g) || []).map(function (n) {
+        return (+n).toString(16).padStart(2, "0");
+      }).join("");
+    }
+
     function apply(index) {
       var palette = paletteOf(inputs, index);
       current = index;
@@ -417,28 +433,30 @@
         }
       });
       window[MATERIAL.storageSet](MATERIAL.paletteKey, palette);
-      var style = getComputedStyle(document.querySelector(MATERIAL.header) || body);
-      if (colorScheme || !/^(normal|light)$/.test(style.colorScheme)) {
-        if (!colorScheme) {
-          colorScheme = document.createElement("meta");
-          colorScheme.name = "color-scheme";
-          document.head.appendChild(colorScheme);
-        }
-        colorScheme.content = style.colorScheme;
-      }
-      themeColor.content = "#" + (style.backgroundColor.match(/\d+/g) || []).map(function (n) {
-        return (+n).toString(16).padStart(2, "0");
-      }).join("");
+      return switching;
+    }
+
+    function choose(index) {
+      var switching = apply(index);
+      describe();
       if (switching) {
         setTimeout(function () { body.removeAttribute(MATERIAL.switching); }, 0);
       }
     }
 
-    apply(current);
+    // At load, reading the header's style would make the browser style the page at once, in
+    // the task where Material's script sets up: that is left to a task of its own.
+    var switching = apply(current);
+    setTimeout(function () {
+      describe();
+      if (switching) {
+        body.removeAttribute(MATERIAL.switching);
+      }
+    }, 0);
     form.addEventListener("change", function (event) {
       var index = Array.prototype.indexOf.call(inputs, event.target);
       if (index >= 0) {
-        apply(index);
+        choose(index);
       }
     });
     form.addEventListener("keydown", function (event) {
@@ -481,14 +499,20 @@
 
   function start() {
     var syncDrawer = setup();
+    // The page's links and buttons are added in a task of their own, after the one in which
+    // Material's script sets up its page too: one long task on a phone's main thread becomes
+    // two shorter ones, and the page answers a tap sooner in between (issue #14).
+    function later() {
+      setTimeout(function () {
+        decoratePage(syncDrawer);
+      }, 0);
+    }
     var pages = window[MATERIAL.pages];
     if (pages && typeof pages.subscribe === "function") {
       // Replays the page already shown, then emits each page instant navigation brings.
-      pages.subscribe(function () {
-        decoratePage(syncDrawer);
-      });
+      pages.subscribe(later);
     } else {
-      decoratePage(syncDrawer);
+      later();
     }
   }
 
