@@ -390,26 +390,33 @@
       return;
     }
     var body = document.body;
-    var themeColor = document.createElement("meta");
-    themeColor.name = "theme-color";
-    document.head.appendChild(themeColor);
+    var themeColor = null;  // added with its colour
     var colorScheme = null;  // added once it says more than "light", the page's default
     var current = firstPalette(inputs);
 
     // The browser's own colours for the page: its bar (theme-color) and its controls.
+    function meta(name, content) {
+      var element = document.createElement("meta");
+      element.name = name;
+      element.content = content;
+      return document.head.appendChild(element);
+    }
+
     function describe() {
       var style = getComputedStyle(document.querySelector(MATERIAL.header) || body);
-      if (colorScheme || !/^(normal|light)$/.test(style.colorScheme)) {
-        if (!colorScheme) {
-          colorScheme = document.createElement("meta");
-          colorScheme.name = "color-scheme";
-          document.head.appendChild(colorScheme);
-        }
+      if (colorScheme) {
         colorScheme.content = style.colorScheme;
+      } else if (!/^(normal|light)$/.test(style.colorScheme)) {
+        colorScheme = meta("color-scheme", style.colorScheme);
       }
-      themeColor.content = "#" + (style.backgroundColor.match(/\d+/g) || []).map(function (n) {
+      var color = "#" + (style.backgroundColor.match(/\d+/g) || []).map(function (n) {
         return (+n).toString(16).padStart(2, "0");
       }).join("");
+      if (themeColor) {
+        themeColor.content = color;
+      } else {
+        themeColor = meta("theme-color", color);
+      }
     }
 
     function apply(index) {
@@ -432,7 +439,9 @@
           label.hidden = i !== index;
         }
       });
-      window[MATERIAL.storageSet](MATERIAL.paletteKey, palette);
+      if (typeof window[MATERIAL.storageSet] === "function") {
+        window[MATERIAL.storageSet](MATERIAL.paletteKey, palette);
+      }
       return switching;
     }
 
