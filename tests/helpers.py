@@ -30,6 +30,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+ZENSICAL_VENV = ROOT / ".venv-zensical"  # scripts/setup installs Zensical here
 # "explainer" too: mkdocs.yml names its hook by a path relative to the config file;
 # "includes": the glossary's abbreviations (pymdownx.snippets base_path, mkdocs.yml `watch`).
 PROJECT_PARTS = (

@@ -152,7 +152,8 @@ def test_the_toggle_restyles_nothing_as_a_page_loads(browser, site_url, built_si
             assert state["colorScheme"] is None, state
         else:  # the system's dark option replaces the light colours, as with Material
             page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
-            assert page.evaluate("window.__restyles") == ["switching", "meta", "done"], restyles
+            restyles = page.evaluate("window.__restyles")
+            assert restyles == ["switching", "meta", "done"], restyles
             assert state["colorScheme"] == "dark", state
         index = {"light": 0, "dark": 1}[system]
         assert state["saved"] == saved_palette(index), state

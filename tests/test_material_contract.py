@@ -22,7 +22,7 @@ import yaml
 
 from explainer import palette
 
-from .helpers import ROOT, page_paths
+from .helpers import ROOT, ZENSICAL_VENV, page_file, page_paths
 
 JS = ROOT / "explainer/assets/explainer.js"
 CSS = ROOT / "explainer/assets/explainer.css"
@@ -433,11 +433,8 @@ def test_no_material_partial_is_copied_into_overrides():
 
 # --- The light/dark toggle the build takes from Material's script (explainer/palette.py) --------
 
-ZENSICAL_THEME = ROOT / ".venv-zensical/lib"
-
-
 def test_the_palette_form_the_build_renames_is_material_s_and_zensical_s():
-    themes = [THEME, *sorted(ZENSICAL_THEME.glob("python3*/site-packages/zensical/templates"))]
+    themes = [THEME, *sorted(ZENSICAL_VENV.glob("lib/python3*/site-packages/zensical/templates"))]
     for theme in themes:
         form = (theme / "partials/palette.html").read_text("utf-8")
         assert palette.MATERIAL_FORM in form, f"{theme}: the palette form changed"
@@ -450,7 +447,7 @@ def test_the_palette_form_the_build_renames_is_material_s_and_zensical_s():
 
 def test_every_built_page_hands_its_toggle_to_explainer_js(built_site: Path):
     for path in page_paths(built_site):
-        html = (built_site / (path if path.endswith(".html") else path + "index.html")).read_text()
+        html = page_file(built_site, path).read_text("utf-8")
         assert palette.OURS in html and 'data-md-component="palette"' not in html, path
     assert "[data-explainer-palette]" in JS.read_text("utf-8")
     assert palette.OURS.endswith(" data-explainer-palette>")

@@ -27,9 +27,8 @@ from explainer import palette
 from explainer.check import settings_from_file
 from explainer.mdext import relative_href
 
-from .helpers import ROOT, copy_project, load_real_project, run_build
+from .helpers import ROOT, ZENSICAL_VENV, copy_project, load_real_project, run_build
 
-ZENSICAL_VENV = ROOT / ".venv-zensical"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 PROBLEM = re.compile(r"^\S+:\d+: .+$", re.MULTILINE)
 
