@@ -120,6 +120,27 @@ def test_link_controls_are_visible_without_hover_and_big_enough(page, site_url: 
         assert width >= 24 and height >= 24 and opacity == "1" and visible, (name, width, height)
 
 
+# Runs after every DOMContentLoaded listener of the document (Material's and ours), in the same
+# task: what the page holds when that long task ends.
+AT_DOMCONTENTLOADED = """window.__atLoad = null;
+addEventListener('DOMContentLoaded', () => {
+  window.__atLoad = document.querySelectorAll('.linkctl__copy').length;
+});"""
+
+
+def test_link_controls_are_added_after_the_domcontentloaded_task(browser, site_url: str):
+    """Issue #14: the copy buttons are added in a task of their own, not in the one where
+    Material's script sets up the page, so a phone's main thread never holds both at once."""
+    context = browser.new_context()
+    context.add_init_script(AT_DOMCONTENTLOADED)
+    tab = context.new_page()
+    tab.goto(site_url + "competition/")
+    expect(tab.locator(".linkctl__copy").first).to_be_attached()
+    assert tab.evaluate("window.__atLoad") == 0
+    assert tab.locator(".linkctl__copy").count() > 5
+    context.close()
+
+
 def test_keyboard_reaches_and_operates_copy_link(page, site_url: str):
     page.goto(f"{site_url}competition/")
     target = "how-the-contract-was-awarded"
