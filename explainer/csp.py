@@ -3,7 +3,8 @@
 Pure: HTML text in, HTML text (or policy text) out; no MkDocs, no files. Inline scripts and
 `<style>` elements are allowed by their sha256 only; JSON data blocks are left unhashed (browsers
 never run them). Inline event handlers, `javascript:` URLs and `style` attributes would need
-'unsafe-hashes', so they are reported as problems instead of allowed.
+'unsafe-hashes', so they are reported as problems instead of allowed. A page is read by regular
+expressions where it holds nothing of the kind and by Python's HTML parser elsewhere (below).
 """
 
 from __future__ import annotations
@@ -66,11 +67,15 @@ class InlineCode:
 
 
 class _InlineFinder(HTMLParser):
-    """Collect the text of inline scripts and styles, and note attribute-level inline code."""
+    """Collect the text of inline scripts and styles, and note attribute-level inline code.
 
-    def __init__(self) -> None:
+    `first_line`: the line of the document the fed text starts on (`find_inline` feeds parts).
+    """
+
+    def __init__(self, first_line: int = 1) -> None:
         super().__init__(convert_charrefs=True)
         self.found = InlineCode()
+        self._first_line = first_line
         self._open: list[str] | None = None  # text chunks of the script/style being read
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -94,7 +99,7 @@ class _InlineFinder(HTMLParser):
             self._open = None
 
     def _check_attributes(self, tag: str, values: dict[str, str]) -> None:
-        line = self.getpos()[0]
+        line = self.getpos()[0] + self._first_line - 1
         for name, value in values.items():
             if name.startswith("on"):
                 problem = f"inline event handler '{name}'; attach it from a script file"
@@ -107,12 +112,101 @@ class _InlineFinder(HTMLParser):
             self.found.problems.append(f"{line}: <{tag}>: {problem} (the CSP blocks it)")
 
 
-def find_inline(html: str) -> InlineCode:
-    """Find inline scripts and styles (their exact text) and the inline code a policy can't allow."""
-    finder = _InlineFinder()
+def parse_inline(html: str, first_line: int = 1) -> InlineCode:
+    """`find_inline` by Python's HTML parser over the whole text: the reference, and what
+    `find_inline` falls back to for anything out of the ordinary."""
+    finder = _InlineFinder(first_line)
     finder.feed(html)
     finder.close()
     return finder.found
+
+
+# --- The fast path -------------------------------------------------------------------------------
+# A built page is mostly text and tags that carry no inline code. One regular expression skips
+# those (`_ORDINARY`, in C); only what may hold inline code, a <script> or <style> element or a
+# tag with an on*, style or suspicious URL attribute, is handed to the parser above, one part at
+# a time. Anything the expressions do not know (a stray "<", an unquoted value with quotes in it,
+# a comment holding "--", raw-text elements other than <title>, <script/>, "<!--" or any "</"
+# but its end tag inside a script) sends the whole page to the parser: the fast path covers markup
+# that HTML parsers read alike, so both give the same result (tests/test_csp.py checks them
+# against each other on every built page and on generated markup).
+
+
+def _anycase(word: str) -> str:
+    """ "on" => "[oO][nN]": the word in any case (IGNORECASE would slow the whole expression)."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+def _any_of(*words: str) -> str:
+    return "(?:" + "|".join(_anycase(w) for w in words) + ")"
+
+
+_NAME = r"[a-zA-Z][-.a-zA-Z0-9:_]*"
+_VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)"""
+_ATTRIBUTE = rf"""\s+[^\s"'>/=]+(?:\s*=\s*{_VALUE})?"""
+# Not on*, not style, not a URL attribute whose value holds "&" (an entity could spell
+# "javascript:") or "javascript": such attributes are read by the parser.
+_PLAIN_ATTRIBUTE = (
+    rf"""\s+(?!{_anycase("on")}|{_anycase("style")}(?![^\s/>=]))"""
+    rf"""(?!{_any_of(*sorted(URL_ATTRIBUTES))}\s*=\s*["']?[^"'>]*(?:&|{_anycase("javascript")}))"""
+    rf"""[^\s"'>/=]+(?:\s*=\s*{_VALUE})?"""
+)
+# Elements whose content is raw text to some parser: never skipped (only <title> without "<").
+_RAW = _any_of(
+    "script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript",
+    "plaintext",
+)  # fmt: skip
+_ORDINARY = re.compile(
+    rf"""(?:[^<]+
+    |<!--(?:(?!--).)*-->
+    |</{_NAME}\s*>
+    |<!{_anycase("doctype")}\s[^<>]*>
+    |<{_anycase("title")}(?:{_PLAIN_ATTRIBUTE})*\s*>[^<]*</{_anycase("title")}\s*>
+    |<(?!{_RAW}(?![-.\w:])){_NAME}(?:{_PLAIN_ATTRIBUTE})*\s*/?>
+    )*""",
+    re.DOTALL | re.VERBOSE,
+)
+_CODE_START = re.compile(rf"<(script|style)(?:{_ATTRIBUTE})*\s*>", re.IGNORECASE)
+_TAG = re.compile(rf"<(?!{_RAW}(?![-.\w:])){_NAME}(?:{_ATTRIBUTE})*\s*/?>")
+
+
+def _part_end(html: str, at: int) -> int | None:
+    """Where the element or tag that starts at `at` ends, if it is ordinary markup; else None."""
+    if start := _CODE_START.match(html, at):
+        close = html.find("</", start.end())
+        end_tag = re.compile(rf"</{start.group(1)}\s*>", re.IGNORECASE)
+        end = end_tag.match(html, close) if close >= 0 else None
+        # "<!--" in a script starts what browsers call escaped script data, which HTML parsers
+        # (Python's among them, from version to version) do not all read alike: leave it to one.
+        if end is None or "<!--" in html[start.end() : close]:
+            return None
+        return end.end()
+    tag = _TAG.match(html, at)
+    return tag.end() if tag else None
+
+
+def find_inline(html: str, memo: dict[str, InlineCode] | None = None) -> InlineCode:
+    """Find inline scripts and styles (their exact text) and the inline code a policy can't allow.
+
+    `memo`: the parts read so far, by their text (pages of one site repeat the theme's scripts);
+    give one dict to the calls of one build.
+    """
+    memo = {} if memo is None else memo
+    found, at, line, counted = InlineCode(), 0, 1, 0
+    while (at := _ORDINARY.match(html, at).end()) < len(html):
+        end = _part_end(html, at)
+        if end is None:
+            return parse_inline(html)
+        line, counted = line + html.count("\n", counted, at), at
+        text = html[at:end]
+        part = memo.get(text) or parse_inline(text, first_line=line)
+        if not part.problems:  # a problem names its line: such parts are read where they are
+            memo[text] = part
+        found.scripts += part.scripts
+        found.styles += part.styles
+        found.problems += part.problems
+        at = end
+    return found
 
 
 def source_hash(text: str) -> str:
@@ -155,14 +249,16 @@ def has_policy(html: str) -> bool:
     return META_RE.search(html) is not None
 
 
-def add_policy(html: str, *, live_reload: bool = False) -> tuple[str, list[str]]:
+def add_policy(
+    html: str, *, live_reload: bool = False, memo: dict[str, InlineCode] | None = None
+) -> tuple[str, list[str]]:
     """Return (the page with its CSP <meta> before any script, problems that the policy blocks).
 
     An existing CSP <meta> is replaced, so running twice gives the same page. The <meta> goes
     right after `<meta charset>` (which must stay in the first 1024 bytes) or else after `<head>`.
     """
     html = META_RE.sub("", html)
-    code = find_inline(html)
+    code = find_inline(html, memo)
     policy = build_policy([code], live_reload=live_reload)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     anchor = CHARSET_RE.search(html) or HEAD_RE.search(html)

@@ -25,14 +25,22 @@ LAST = -100  # after every hook or plugin that may still change a page's HTML
 RUN = {"serve": False}
 
 
+PARTS = "explainer_csp_parts"  # this build's inline code read so far (csp.find_inline's memo)
+
+
 def on_startup(command: str, dirty: bool) -> None:
     """Note whether this is `mkdocs serve`, whose live-reload script no hash can allow."""
     RUN["serve"] = command == "serve"
 
 
-def secure(html: str, where: str) -> str:
+def on_config(config: MkDocsConfig) -> None:
+    """Start this build's memo: in its config, so nothing outlives the build."""
+    config[PARTS] = {}
+
+
+def secure(html: str, where: str, config: MkDocsConfig) -> str:
     """Return the page with its policy; stop the build on inline code the policy would block."""
-    page, problems = csp.add_policy(html, live_reload=RUN["serve"])
+    page, problems = csp.add_policy(html, live_reload=RUN["serve"], memo=config[PARTS])
     if problems:
         lines = "\n".join(f"{where}:{problem}" for problem in problems)
         header = (
@@ -45,7 +53,7 @@ def secure(html: str, where: str) -> str:
 @event_priority(LAST)
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Add the page's CSP <meta>, computed from its final HTML."""
-    return secure(output, page.file.dest_uri)
+    return secure(output, page.file.dest_uri, config)
 
 
 @event_priority(LAST)
@@ -53,7 +61,7 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
     """Add the CSP <meta> to theme pages such as 404.html (not to sitemap.xml)."""
     if not template_name.endswith(".html"):
         return output_content
-    return secure(output_content, template_name)
+    return secure(output_content, template_name, config)
 
 
 @event_priority(LAST)
@@ -63,4 +71,6 @@ def on_post_build(config: MkDocsConfig) -> None:
     for path in sorted(site.rglob("*.html")):
         html = path.read_text(encoding="utf-8")
         if not csp.has_policy(html):
-            path.write_text(secure(html, path.relative_to(site).as_posix()), encoding="utf-8")
+            path.write_text(
+                secure(html, path.relative_to(site).as_posix(), config), encoding="utf-8"
+            )

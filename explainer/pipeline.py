@@ -116,7 +116,7 @@ def site_files(site_dir: Path, project: Project, site: Site, cache: Path | None)
     Return the CSP problems (`path:line: …`); an empty list means every page is secured.
     """
     finish_site(site_dir, project, site, cache)
-    problems = []
+    problems, memo = [], {}
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir).as_posix()
         html = path.read_text(encoding="utf-8")
@@ -124,7 +124,7 @@ def site_files(site_dir: Path, project: Project, site: Site, cache: Path | None)
             html = finish_page(html, headtags.page_name(rel), project, site)
         else:
             html = finish_template(html)
-        html, found = csp.add_policy(html)
+        html, found = csp.add_policy(html, memo=memo)
         problems += [f"{rel}:{problem}" for problem in found]
         path.write_text(html, encoding="utf-8")
     return problems

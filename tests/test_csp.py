@@ -72,6 +72,62 @@ def test_inline_code_the_policy_would_block_is_reported_with_its_line(html, prob
     assert problems[0].endswith("(the CSP blocks it)")
 
 
+# The fast reading (regular expressions, the parser on parts) must agree with Python's HTML
+# parser over the whole page, on ordinary markup and on anything else it hands over.
+PIECES = [
+    "text ", "a &amp; b ", "\n", "<p>", "</p>", "<br>", "<br/>", "<img src=x alt='a > b'>",
+    '<a href="../x/#y" class="c">', "</a>", '<div data-x="1" hidden>', "</div>",
+    '<p ONCLICK="x()">', "<p onmouseover=x>", '<p style="color:red">', "<input style>",
+    "<p Style='a'>", '<p styles="ok">', '<a href="javascript:go()">', "<a href=' JavaScript:x'>",
+    '<a href="&#106;avascript:x">', '<a href="https://e.org/?a=1&amp;b=2">',
+    '<form action="javascript:x">', '<svg><a xlink:href="javascript:x"></a></svg>',
+    "<script>run()</script>", "<SCRIPT>up()</SCRIPT>", '<script src="a.js"></script>',
+    '<script type="application/ld+json">{"a": "</p>"}</script>', "<script type=module>m()</script>",
+    "<script>if (a < b) {}</script>", "<script>x = '</div>'</script>", "<script>/*<!--*/</script>",
+    "<script/>", "<script>never closed", "<style>p{}</style>", '<style media="x">.a{}</style>',
+    "<!-- a comment -->", "<!-- <script>no()</script> -->", "<!-- a -- b -->", "<!--->",
+    "<!DOCTYPE html>", "<!doctype html>", "<?xml version='1.0'?>", "<![CDATA[ <script>c()</script> ]]>",
+    "<title>T</title>", '<title id="t">T</title>', "<title><script>t()</script></title>",
+    "<textarea><script>u()</script></textarea>", "<noscript><p>n</p></noscript>",
+    "a < b", "< p>", "</ p>", "<a/b>", '<p a="1"b="2">', "<p a=x\"y>", "</script>", "<",
+]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_fast_reading_agrees_with_the_parser_on_generated_markup(seed):
+    import random
+
+    rng, memo = random.Random(seed), {}
+    for _ in range(800):
+        html = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 12)))
+        expected = csp.parse_inline(html)
+        assert csp.find_inline(html) == expected, html
+        assert csp.find_inline(html, memo) == expected, html  # one memo for many pages
+
+
+def test_a_memoised_part_keeps_each_problem_on_its_own_line():
+    memo = {}
+    csp.find_inline("<p onclick=x>", memo)
+    problems = csp.find_inline("<p>\n\n<p onclick=x>", memo).problems
+    assert [p.split(":")[0] for p in problems] == ["3"]
+
+
+def test_every_built_page_is_read_fast_and_as_the_parser_reads_it(built_site: Path, monkeypatch):
+    pages = {p: p.read_text(encoding="utf-8") for p in sorted(built_site.rglob("*.html"))}
+    whole, parse = [], csp.parse_inline
+
+    def parse_part(text: str, first_line: int = 1):
+        if text in pages.values():
+            whole.append(text)
+        return parse(text, first_line)
+
+    monkeypatch.setattr(csp, "parse_inline", parse_part)
+    memo = {}
+    for page, html in pages.items():
+        assert csp.find_inline(html, memo) == parse(html), page
+    assert whole == [], "a built page was handed to the parser whole"
+
+
 def test_source_hash_is_the_base64_sha256_of_the_utf8_text():
     assert csp.source_hash("alert(1)") == ALERT_HASH
     assert csp.source_hash("é") == sha("é")
