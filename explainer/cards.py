@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -160,15 +161,25 @@ def _key(card: Card, drawing: list) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
+def _place(cached: Path, path: Path) -> None:
+    """Put a cached card in the site: a hard link where the file system allows (no bytes copied;
+    nothing writes into a card once placed: files are replaced, never rewritten), else a copy."""
+    try:
+        os.link(cached, path)
+    except OSError:
+        shutil.copyfile(cached, path)
+
+
 def write_cards(project: Project, site: Site, site_dir: Path, cache: Path | None) -> int:
     """Write every card into site_dir/assets/cards/; return how many had to be drawn."""
     drawn, drawing = 0, _drawing_key(site.name) if cache else []
     for name, card in card_specs(project, site).items():
         path = site_dir / CARDS / f"{name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)  # may be a link to a cached card: never write through it
         cached = cache / f"{_key(card, drawing)}.png" if cache else None
         if cached and cached.is_file():
-            shutil.copyfile(cached, path)
+            _place(cached, path)
             continue
         path.write_bytes(png(card, site.name))
         drawn += 1

@@ -323,6 +323,24 @@ def test_cards_are_reproducible_and_cached(tmp_path: Path):
     assert (tmp_path / "b" / "assets/cards/index.png").read_bytes() == fresh
 
 
+@pytest.mark.slow
+def test_a_card_drawn_over_a_linked_one_leaves_the_cache_as_it_was(tmp_path: Path):
+    from explainer import cards
+    from explainer.headtags import Site
+
+    project, site = load_real_project(), Site("Site", "https://example.org/")
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    cards.write_cards(project, site, out, cache)
+    cards.write_cards(project, site, out, cache)  # every card from the cache, into the same site
+    index = out / "assets/cards/index.png"
+    before = {p.name: p.read_bytes() for p in cache.iterdir()}
+    assert any(p.stat().st_ino == index.stat().st_ino for p in cache.iterdir()), "a hard link"
+    renamed = Site("Another name", "https://example.org/")  # every card is drawn anew
+    assert cards.write_cards(project, renamed, out, cache) == len(cards.card_specs(project, site))
+    assert all((cache / name).read_bytes() == data for name, data in before.items())
+    assert index.read_bytes() == cards.png(cards.card_specs(project, renamed)["index"], "Another name")
+
+
 @pytest.mark.parametrize("cache", [False, True])
 def test_a_missing_font_is_a_clear_build_problem(tmp_path: Path, monkeypatch, cache: bool):
     from explainer import cards, pipeline
