@@ -166,7 +166,11 @@ def render_factbox(project: Project, page: str) -> str:
 
 def render_single(project: Project, claim: Claim) -> str:
     """Render one claim alone, as on its share page."""
-    item = render_claim(project, claim)
+    return single_box(render_claim(project, claim))
+
+
+def single_box(item: str) -> str:
+    """The box around one claim's `<li>` on its share page."""
     return f'<section class="factbox factbox--single"{_js_data()}><ol class="factbox__list">{item}</ol></section>'
 
 

@@ -13,8 +13,10 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 import jinja2
+import markupsafe
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
@@ -74,13 +76,18 @@ SHARE = "explainer_share_pages"  # this build's share-page skeleton (explainer/s
 
 @dataclass
 class _ShareState:
-    """One build's share-page skeleton: the theme's rendering with slots, and the page shape
-    it fits; pages of another shape are rendered in full (`full`)."""
+    """One build's share pages: the theme's rendering with slots, and the page shape it fits
+    (pages of another shape are rendered in full: `full`); the share pages written outside the
+    engine (`outside`: claim id => its File) and the fact-box entries they are made from
+    (`entries`: element id => (URL of the page it was rendered for, its `<li>`))."""
 
     env: jinja2.Environment | None = None
     skeleton: str | None = None
     shape: tuple | None = None
     full: dict[str, str] = field(default_factory=dict)
+    carrier: File | None = None  # the first share page, which the engine builds
+    outside: dict[str, File] = field(default_factory=dict)
+    entries: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _site(config: MkDocsConfig) -> Site:
@@ -103,16 +110,28 @@ def on_config(config: MkDocsConfig) -> None:
 @event_priority(50)  # before mkdocs-redirects reads the pages in its own on_files
 @_errors_as_plugin_error
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Add the share pages, claims.json and the alias redirect pages."""
+    """Add the share pages, claims.json and the alias redirect pages.
+
+    Only the first share page is a page of the build: the others are written from its
+    rendering after the build (`on_post_build`), unless `skeleton.OUTSIDE` is off."""
     docs = {f.src_uri for f in files}
-    for path, content in pipeline.generated_files(_project(config), _site(config)).items():
-        if RUN["serve"] and pipeline.is_share_page(path):
+    generated = pipeline.generated_files(_project(config), _site(config))
+    shares = [path for path in generated if pipeline.is_share_page(path)]
+    outside = shares[1:] if skeleton.OUTSIDE and not RUN["serve"] else []
+    for path in outside:
+        config[SHARE].outside[pipeline.share_claim(path)] = File.generated(config, path, content="")
+    for path, content in generated.items():
+        if RUN["serve"] and path in shares:
             continue
         if path in docs:
             raise PluginError(f"{_docs_rel(config)}/{path}: clashes with a generated file")
+        if path in outside:
+            continue
         page = path.endswith(".md")  # share pages: built and in the sitemap, not in the menu
         level = InclusionLevel.NOT_IN_NAV if page else InclusionLevel.UNDEFINED
         files.append(File.generated(config, path, content=content, inclusion=level))
+    if shares and not RUN["serve"]:
+        config[SHARE].carrier = files.get_file_from_path(shares[0])
     return files
 
 
@@ -130,6 +149,18 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if pipeline.is_share_page(page.file.src_uri) and "template" not in page.meta:
         page.meta["template"] = skeleton.TEMPLATE
     return markdown
+
+
+@_errors_as_plugin_error
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Keep every page's fact-box entries for the share pages; make a share page's content."""
+    state: _ShareState = config[SHARE]
+    found = skeleton.entries(html)
+    if not pipeline.is_share_page(page.file.src_uri):
+        state.entries.update((key, (page.url, entry)) for key, entry in found.items())
+        return html
+    claim = pipeline.share_claim(page.file.src_uri)
+    return pipeline.share_content(_project(config), _site(config), claim, found)
 
 
 @event_priority(-100)  # after every other plugin has had its say on the context
@@ -163,21 +194,68 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 @_errors_as_plugin_error
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
-    """Theme pages such as 404.html: hand their light/dark toggle to explainer.js."""
+    """Theme pages such as 404.html: hand their light/dark toggle to explainer.js. The sitemap:
+    list the share pages written outside the engine, as the first one is listed."""
+    if template_name == "sitemap.xml" and config[SHARE].outside:
+        return _sitemap_with_outside(output_content, config)
     if not template_name.endswith(".html"):
         return output_content
     return pipeline.finish_template(output_content)
 
 
+def _canonical_url(config: MkDocsConfig, file: File) -> str:
+    return urljoin(config.site_url.rstrip("/") + "/", file.url)  # as MkDocs' Page computes it
+
+
+def _sitemap_with_outside(sitemap: str, config: MkDocsConfig) -> str:
+    """The sitemap with an entry for each share page written outside the engine, made from the
+    first share page's entry and placed after it, in the order the engine would list them."""
+    first = config[SHARE].carrier
+    loc = f"<loc>{markupsafe.escape(_canonical_url(config, first))}</loc>"
+    at = sitemap.find(loc)
+    if at < 0:
+        raise pipeline.PipelineError(f"sitemap.xml: no entry for {first.src_uri}")
+    start = sitemap.rfind("\n", 0, sitemap.rfind("<url>", 0, at)) + 1
+    end = sitemap.index("</url>", at) + len("</url>\n")
+    entry = sitemap[start:end]
+    more = "".join(
+        entry.replace(loc, f"<loc>{markupsafe.escape(_canonical_url(config, file))}</loc>")
+        for file in config[SHARE].outside.values()
+    )
+    return sitemap[:end] + more + sitemap[end:]
+
+
 @event_priority(-50)  # after Material's search plugin (priority 0) has written its index
 @_errors_as_plugin_error
 def on_post_build(config: MkDocsConfig) -> None:
-    """Add one search result per claim to the index; draw the preview cards (cached)."""
+    """Write the share pages left out of the engine; add one search result per claim to the
+    index; draw the preview cards (cached)."""
     if RUN["serve"]:
         pipeline.finish_index(Path(config.site_dir), _project(config))
         return
+    _write_outside(config)
     cache = Path(config.config_file_path).parent / pipeline.CARD_CACHE
     pipeline.finish_site(Path(config.site_dir), _project(config), _site(config), cache)
+
+
+def _write_outside(config: MkDocsConfig) -> None:
+    """Write the share pages left out of the engine, from the first one's skeleton and the
+    fact-box entries (`pipeline.share_page_outside`). The CSP step (mkdocs_csp.py) then secures
+    them as it does every HTML file written late."""
+    state: _ShareState = config[SHARE]
+    if not state.outside:
+        return
+    if state.skeleton is None:
+        raise pipeline.PipelineError(
+            f"{state.carrier.src_uri}: the theme's rendering of this share page has no slots to "
+            "fill the other share pages from"
+        )
+    project, site = _project(config), _site(config)
+    for claim_id, file in state.outside.items():
+        html = pipeline.share_page_outside(project, site, state.skeleton, claim_id, file.url,
+                                           _canonical_url(config, file), state.entries)  # fmt: skip
+        Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(file.abs_dest_path).write_text(html, encoding="utf-8")
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> None:

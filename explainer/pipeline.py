@@ -4,7 +4,8 @@ Engine-neutral: no MkDocs, no Zensical. An engine's adapter loads the project on
 (`project.load_project`), then calls these with that same object:
 
 - before the build, `generated_files` gives the share pages (Markdown, rendered by the engine
-  with the explainer's extension), `claims.json` and the alias redirect pages;
+  with the explainer's extension), `claims.json` and the alias redirect pages; an adapter that
+  can render one share page with slots may write the others itself (`share_page_outside`);
 - for every built HTML page, `finish_page` adds the link-preview tags and hands the light/dark
   toggle to explainer.js (`palette.py`); theme pages such as 404.html get `finish_template`;
 - after the build, `finish_site` adds the claims to the search index and draws the preview
@@ -20,10 +21,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import cards, csp, headtags, palette, payloads, search, share
+from . import cards, csp, headtags, palette, payloads, search, share, skeleton
 from .factbox import page_label
 from .headtags import Site
-from .model import SHARE_DIR, Project
+from .model import SHARE_DIR, Project, claim_anchor
 
 
 class PipelineError(Exception):
@@ -32,11 +33,7 @@ class PipelineError(Exception):
 
 def generated_files(project: Project, site: Site) -> dict[str, str]:
     """Site-relative path => content of every file the claims add to the site."""
-    pages = {c.page for c in project.claims}
-    # The home page's title is the site's name; its claims are "Overview" claims everywhere.
-    titles = {
-        p: page_label(p) if p == "index" else project.titles.get(p, page_label(p)) for p in pages
-    }
+    titles = page_titles(project)
     files = share.share_pages(project, titles, site.description)
     urls = {page: site.page_url(page) for page in titles}
     payload = payloads.claims_payload(project, urls, site.url)
@@ -44,6 +41,50 @@ def generated_files(project: Project, site: Site) -> dict[str, str]:
     files.update(share.alias_pages(project))
     files.update(own_assets())
     return files
+
+
+def page_titles(project: Project) -> dict[str, str]:
+    """The title of every page with claims, as share pages name it."""
+    pages = {c.page for c in project.claims}
+    # The home page's title is the site's name; its claims are "Overview" claims everywhere.
+    return {
+        p: page_label(p) if p == "index" else project.titles.get(p, page_label(p)) for p in pages
+    }
+
+
+def share_content(project: Project, site: Site, claim_id: str, entries: dict[str, str]) -> str:
+    """A share page's content, from the `<li>` of its claim among `entries` (element id =>
+    `<li>`, as Markdown rendered them for the share page: `skeleton.entries`, `skeleton.rebase`)."""
+    claim = project.by_id[claim_id]
+    entry = entries.get(claim_anchor(claim_id))
+    if entry is None:
+        raise PipelineError(f"{share.share_uri(claim_id)}: the claim's fact-box entry is missing")
+    title = page_titles(project)[claim.page]
+    return share.share_html(project, claim, title, site.description, entry)
+
+
+def share_page_outside(
+    project: Project, site: Site, frame: str, claim_id: str, url: str, canonical_url: str,
+    entries: dict[str, tuple[str, str]],
+) -> str:  # fmt: skip
+    """The finished share page of `claim_id`, at `url` (site-relative), written without the
+    engine: `frame`, the theme's rendering of another share page with slots (`skeleton`), filled
+    with this page's values. Its claim's `<li>` comes from `entries` (element id => (URL of the
+    page it was rendered for, the `<li>`)), moved to this page."""
+    anchor, found = claim_anchor(claim_id), {}
+    if anchor in entries:
+        entry_url, entry = entries[anchor]
+        found[anchor] = skeleton.refocus(skeleton.rebase(entry, entry_url, url))
+    values = {
+        **share.share_meta(project, project.by_id[claim_id]),
+        "canonical_url": canonical_url,
+        "content": share_content(project, site, claim_id, found),
+    }
+    try:
+        html = skeleton.fill_values(frame, values)
+    except ValueError as err:
+        raise PipelineError(f"{share.share_uri(claim_id)}: {err}") from None
+    return finish_page(html, f"{SHARE_DIR}/{claim_id}", project, site)
 
 
 ASSETS = Path(__file__).with_name("assets")  # the explainer's CSS and JS, shipped in the package
@@ -68,6 +109,11 @@ def own_assets() -> dict[str, str]:
 def is_share_page(path: str) -> bool:
     """ "claims/x.md" => True: a generated share page (left out of a live preview)."""
     return path.startswith(f"{SHARE_DIR}/") and path.endswith(".md")
+
+
+def share_claim(path: str) -> str:
+    """ "claims/x.md" => "x": the claim whose share page it is."""
+    return path.removeprefix(f"{SHARE_DIR}/").removesuffix(".md")
 
 
 def finish_page(html: str, page: str, project: Project, site: Site) -> str:

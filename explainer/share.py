@@ -8,13 +8,14 @@ machine-readable payloads (claims.json, JSON-LD) are in `payloads`.
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import dataclass
 from html import escape
 
 from . import factbox, values
 from .claims import HEADLINE_LIMIT, STATUS_LABELS, Claim, Source
-from .factbox import format_when
-from .model import SHARE_DIR, Project, claim_anchor
+from .factbox import format_when, single_box
+from .model import SHARE_DIR, Project, claim_anchor, page_path
 
 TITLE_LIMIT = HEADLINE_LIMIT
 
@@ -63,25 +64,43 @@ def _front_matter(**values: object) -> str:
 
 def share_markdown(project: Project, claim: Claim, page_title: str, intro: str = "") -> str:
     """Write the Markdown of a claim's share page: the claim as its heading, what the site is
-    (`intro`, the site's one-line description), its box, a link to it in context, and which
-    article "the article" is: read alone, as it is when shared, it says what it is about."""
-    number = project.number(claim)
-    context = _md_text(page_title)
-    head = _front_matter(
-        title=escape(claim.title),
-        description=escape(claim_summary(project, claim)),
-        search={"exclude": True},
-    )
+    (`intro`, the site's one-line description), a link to it in context, its box, and which
+    article "the article" is: read alone, as it is when shared, it says what it is about.
+
+    All of it is HTML but the box's marker, so an engine's Markdown changes nothing else: the
+    MkDocs adapter writes most share pages without it (`share_html`, explainer/skeleton.py).
+    """
+    head = _front_matter(**share_meta(project, claim), search={"exclude": True})
     return (
-        f"{head}\n"
-        f'<h1 class="share__title">{_md_text(claim.title)}</h1>\n\n'
-        + (f'<p class="share__intro">{_md_text(intro)}</p>\n\n' if intro else "")
-        + f"[See this claim in context: “{context}”, claim {number}]"
-        f"(../{claim.page}.md#{claim_anchor(claim.claim_id)})"
-        "{ .md-button .md-button--primary .share__context }\n\n"
-        f"<!-- claim {claim.claim_id} -->\n\n"
-        f"{article_line(project)}\n"
+        f"{head}\n{share_top(project, claim, page_title, intro)}\n\n"
+        f"<!-- claim {claim.claim_id} -->\n\n{article_line(project)}\n"
     )
+
+
+def share_meta(project: Project, claim: Claim) -> dict[str, str]:
+    """A share page's title and description, HTML-escaped: the theme writes them as they are."""
+    return {"title": escape(claim.title), "description": escape(claim_summary(project, claim))}
+
+
+def share_top(project: Project, claim: Claim, page_title: str, intro: str = "") -> str:
+    """A share page above the claim's box: its heading, the site's intro and the context link,
+    which points from the share page (claims/<id>/) to the claim on its page."""
+    share_dir = page_path(f"{SHARE_DIR}/{claim.claim_id}")
+    href = posixpath.relpath(page_path(claim.page) or ".", share_dir)
+    href = f"{href}/#{claim_anchor(claim.claim_id)}"
+    return (
+        f'<h1 class="share__title">{escape(claim.title)}</h1>\n\n'
+        + (f'<p class="share__intro">{escape(intro)}</p>\n\n' if intro else "")
+        + f'<p><a class="md-button md-button--primary share__context" href="{escape(href)}">'
+        f"See this claim in context: “{escape(page_title)}”, claim {project.number(claim)}</a></p>"
+    )
+
+
+def share_html(project: Project, claim: Claim, page_title: str, intro: str, entry: str) -> str:
+    """A share page's content as the theme shows it: what `share_markdown` holds, with the
+    claim's box made from `entry`, its `<li>` as Markdown rendered it for this page."""
+    top = share_top(project, claim, page_title, intro)
+    return f"{top}\n{single_box(entry)}{article_line(project)}"
 
 
 def article_line(project: Project) -> str:
@@ -116,11 +135,6 @@ def share_pages(project: Project, titles: dict[str, str], intro: str = "") -> di
         share_uri(c.claim_id): share_markdown(project, c, titles.get(c.page, c.page), intro)
         for c in project.claims
     }
-
-
-def _md_text(text: str) -> str:
-    """Escape text for HTML inside Markdown: no tag, entity or link syntax comes from data."""
-    return escape(text).replace("[", "&#91;").replace("]", "&#93;")
 
 
 # An old share page sends the visitor on, keeping any #fragment (the script) or not (the meta).

@@ -405,7 +405,8 @@ def test_share_markdown_escapes_the_claim_and_links_to_it_in_context():
     )
     assert front["search"] == {"exclude": True}
     assert "<b>" not in text and "<i>" not in text
-    assert "(../tender.md#claim-new-id)" in body and "<!-- claim new-id -->" in body
+    assert 'href="../../tender/#claim-new-id"' in body and "<!-- claim new-id -->" in body
+    assert "“Tender &lt;i&gt;&quot;x&quot;&lt;/i&gt;”" in body
     pages = share.alias_pages(project)
     assert list(pages) == ["claims/old-id/index.html"]
     assert '<link rel="canonical" href="../new-id/">' in pages["claims/old-id/index.html"]

@@ -1,4 +1,6 @@
-"""Share pages filled into one themed skeleton are byte for byte what the theme writes in full.
+"""Share pages: the MkDocs adapter builds the first through the engine and writes the others from
+its themed skeleton (explainer/skeleton.py); every one is byte for byte what the theme writes in
+full, and the sitemap lists them as the engine would.
 
 Builds run in this process (so that the test can count and steer explainer/skeleton.py), on a
 copy of the project with the preview-card cache shared. Each build is about two seconds.
@@ -18,12 +20,16 @@ from explainer.pipeline import is_page
 
 from .helpers import ROOT, copy_project, snapshot
 
+# The sitemap's dates come from the build date: one fixed date for every build of this module.
+EPOCH = "1764547200"
+
 
 def _build(project: Path, site: Path) -> dict[str, bytes]:
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True)
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     build(config)
-    return {k: v for k, v in snapshot(site).items() if k.startswith("claims/")}
+    files = snapshot(site)
+    return {k: v for k, v in files.items() if k.startswith(("claims/", "sitemap.xml"))}
 
 
 @pytest.fixture(scope="module")
@@ -34,39 +40,58 @@ def project(tmp_path_factory) -> Path:
     return project
 
 
+@pytest.fixture(autouse=True)
+def fixed_date(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
 def _share_pages(files: dict[str, bytes]) -> list[str]:
     """The themed share pages among a build's claims/ files (not the alias redirects)."""
     return [k for k, v in files.items() if k.endswith(".html") and is_page(v.decode("utf-8"))]
 
 
-def _counting(monkeypatch) -> list[str]:
-    filled: list[str] = []
-    fill = skeleton.fill
+def _counting(monkeypatch, name: str) -> list:
+    """Record the calls of one of skeleton's functions (their first argument after the HTML)."""
+    calls: list = []
+    original = getattr(skeleton, name)
 
-    def counted(base: str, page) -> str:
-        filled.append(page.file.src_uri)
-        return fill(base, page)
+    def counted(*args):
+        calls.append(args[1] if len(args) > 1 else args[0])
+        return original(*args)
 
-    monkeypatch.setattr(skeleton, "fill", counted)
-    return filled
+    monkeypatch.setattr(skeleton, name, counted)
+    return calls
 
 
-def test_share_pages_are_filled_and_identical_to_full_renders(project, tmp_path, monkeypatch):
-    filled = _counting(monkeypatch)
-    fast = _build(project, tmp_path / "fast")
-    pages = _share_pages(fast)
-    assert len(pages) > 50 and len(filled) == len(pages), "every share page is filled"
+def _differences(one: dict[str, bytes], other: dict[str, bytes]) -> list[str]:
+    assert one.keys() == other.keys()
+    return [k for k in one if one[k] != other[k]]
+
+
+def test_share_pages_written_outside_the_engine_are_what_the_engine_writes(
+    project, tmp_path, monkeypatch
+):
+    moved = _counting(monkeypatch, "rebase")
+    outside = _build(project, tmp_path / "outside")
+    pages = _share_pages(outside)
+    assert len(pages) > 50 and len(moved) == len(pages) - 1, "all share pages but one"
+
+    moved.clear()
+    monkeypatch.setattr(skeleton, "OUTSIDE", False)  # every share page a page of the build
+    filled = _counting(monkeypatch, "fill")
+    engine = _build(project, tmp_path / "engine")
+    assert moved == [] and len(filled) == len(pages)
+    assert _differences(outside, engine) == [], "written outside and by the engine differ"
 
     filled.clear()
     monkeypatch.setattr(skeleton, "shape", lambda page: None)  # no page fits: all in full
     full = _build(project, tmp_path / "full")
     assert filled == []
-    assert fast.keys() == full.keys()
-    different = [k for k in fast if fast[k] != full[k]]
-    assert different == [], f"filled pages differ from the theme's own rendering: {different[:3]}"
+    assert _differences(outside, full) == [], "filled pages differ from the theme's own"
 
 
 def test_a_share_page_of_another_shape_is_rendered_in_full(project, tmp_path, monkeypatch):
+    monkeypatch.setattr(skeleton, "OUTSIDE", False)
     reference = _build(project, tmp_path / "reference")
     shape, odd = skeleton.shape, "claims/anticor-referral-pnf.md"
 
@@ -75,9 +100,10 @@ def test_a_share_page_of_another_shape_is_rendered_in_full(project, tmp_path, mo
         return found + ("odd",) if page.file.src_uri == odd else found
 
     monkeypatch.setattr(skeleton, "shape", odd_one_out)
-    filled = _counting(monkeypatch)
+    filled = _counting(monkeypatch, "fill")
     out = _build(project, tmp_path / "odd")
-    assert odd not in filled and len(filled) == len(_share_pages(reference)) - 1
+    names = [page.file.src_uri for page in filled]
+    assert odd not in names and len(names) == len(_share_pages(reference)) - 1
     assert out == reference
 
 
@@ -87,3 +113,51 @@ def test_slot_marks_cannot_come_from_data():
         canonical_url, content, url = "https://x/claims/a/", "<p>x</p>", "claims/a/"
 
     assert skeleton.shape(Page()) is None
+    with pytest.raises(ValueError, match="title: holds the skeleton's slot mark"):
+        skeleton.fill_values("<title>" + skeleton.token("title"), {"title": skeleton.MARK})
+
+
+# --- Moving a fact-box entry from its page to a share page ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("href", "page", "moved"),
+    [
+        ("../source/#para-4", "tender/", "../../source/#para-4"),
+        ("source/#para-4", "", "../../source/#para-4"),  # from the home page
+        ("#claim-y", "competition/", "../../competition/#claim-y"),  # same page
+        ("#claim-y", "", "../../#claim-y"),
+        ("../", "tender/", "../../"),
+        ("./", "tender/", "../../tender/"),
+        ("../assets/x.png", "tender/", "../../assets/x.png"),
+        ("https://example.org/a", "tender/", "https://example.org/a"),
+        ("mailto:a@example.org", "tender/", "mailto:a@example.org"),
+        ("//example.org/a", "tender/", "//example.org/a"),
+        ("/abs/", "tender/", "/abs/"),
+    ],
+)
+def test_rebase_makes_relative_links_right_for_the_share_page(href, page, moved):
+    html = f'<p><a href="{href}">x</a><img src="{href}"></p>'
+    assert skeleton.rebase(html, page, "claims/x/") == f'<p><a href="{moved}">x</a><img src="{moved}"></p>'
+
+
+def test_refocus_gives_the_first_abbr_of_each_term_outside_links_a_tab_stop():
+    html = (
+        '<abbr title="t">A</abbr> <abbr tabindex="0" title="t">A</abbr> '
+        '<a href="x"><abbr tabindex="0" title="u">B</abbr></a> <abbr title="u">B</abbr>'
+    )
+    assert skeleton.refocus(html) == (
+        '<abbr tabindex="0" title="t">A</abbr> <abbr title="t">A</abbr> '
+        '<a href="x"><abbr title="u">B</abbr></a> <abbr tabindex="0" title="u">B</abbr>'
+    )
+
+
+def test_entries_are_whole_list_items_with_their_nested_lists():
+    html = (
+        '<ol><li class="factbox__claim x" id="claim-a"><ul><li>s</li><li>t</li></ul></li>'
+        '<li class="factbox__claim" id="claim-b">b</li></ol><li id="claim-c">not an entry</li>'
+    )
+    assert skeleton.entries(html) == {
+        "claim-a": '<li class="factbox__claim x" id="claim-a"><ul><li>s</li><li>t</li></ul></li>',
+        "claim-b": '<li class="factbox__claim" id="claim-b">b</li>',
+    }
