@@ -117,11 +117,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     docs = {f.src_uri for f in files}
     generated = pipeline.generated_files(_project(config), _site(config))
     shares = [path for path in generated if pipeline.is_share_page(path)]
-    outside = shares[1:] if skeleton.OUTSIDE and not RUN["serve"] else []
-    for path in outside:
+    outside = set(shares[1:] if skeleton.OUTSIDE and not RUN["serve"] else [])
+    for path in shares[1:] if outside else []:  # in the engine's order: the sitemap's
         config[SHARE].outside[pipeline.share_claim(path)] = File.generated(config, path, content="")
     for path, content in generated.items():
-        if RUN["serve"] and path in shares:
+        if RUN["serve"] and pipeline.is_share_page(path):
             continue
         if path in docs:
             raise PluginError(f"{_docs_rel(config)}/{path}: clashes with a generated file")

@@ -45,11 +45,13 @@ def generated_files(project: Project, site: Site) -> dict[str, str]:
 
 def page_titles(project: Project) -> dict[str, str]:
     """The title of every page with claims, as share pages name it."""
-    pages = {c.page for c in project.claims}
+    return {page: page_title(project, page) for page in {c.page for c in project.claims}}
+
+
+def page_title(project: Project, page: str) -> str:
+    """A page's title as share pages name it."""
     # The home page's title is the site's name; its claims are "Overview" claims everywhere.
-    return {
-        p: page_label(p) if p == "index" else project.titles.get(p, page_label(p)) for p in pages
-    }
+    return page_label(page) if page == "index" else project.titles.get(page, page_label(page))
 
 
 def share_content(project: Project, site: Site, claim_id: str, entries: dict[str, str]) -> str:
@@ -59,7 +61,7 @@ def share_content(project: Project, site: Site, claim_id: str, entries: dict[str
     entry = entries.get(claim_anchor(claim_id))
     if entry is None:
         raise PipelineError(f"{share.share_uri(claim_id)}: the claim's fact-box entry is missing")
-    title = page_titles(project)[claim.page]
+    title = page_title(project, claim.page)
     return share.share_html(project, claim, title, site.description, entry)
 
 
