@@ -35,6 +35,7 @@ import json
 import os
 import platform
 import queue
+import random
 import re
 import shutil
 import socket
@@ -536,6 +537,9 @@ def lighthouse_sites(
 # --- Live preview --------------------------------------------------------------------------------
 
 
+POLLING = 0.5  # seconds between MkDocs' looks at the watched files (mkdocs serve's default)
+
+
 def reload_times(
     project: Path, edits: dict[str, str], saves: int
 ) -> dict[str, list[tuple[float, float]]]:
@@ -546,7 +550,10 @@ def reload_times(
     `edits`: file (relative to the project) => the text a save appends to its original (with
     the save's number, so every save changes the file); saves alternate between the files. A
     first round warms up and is not counted; after each reload the log must stay quiet for 1 s
-    (a save that set off two rebuilds would otherwise lend its second to the next save).
+    (a save that set off two rebuilds would otherwise lend its second to the next save). Each
+    save then waits a random part of MkDocs' polling period (the same draws for every
+    variant): saved at a fixed pace, one variant's saves could keep landing just before a poll
+    and another's just after, 0.4 s apart for no reason of their own.
     """
     port = nginx_local.free_port()
     process = subprocess.Popen(
@@ -566,9 +573,11 @@ def reload_times(
         settle(lines, 1.0)  # the watcher starts right after
         originals = {name: (project / name).read_text(encoding="utf-8") for name in edits}
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in edits}
+        phases = random.Random(14)
         for n in range(saves + 1):
             for name, extra in edits.items():
                 text = originals[name] + extra.format(n=n)
+                time.sleep(phases.uniform(0, POLLING))
                 start = time.perf_counter()
                 (project / name).write_text(text, encoding="utf-8")
                 detected = wait_for(lines, DETECTED, 120)
