@@ -1,6 +1,6 @@
 """Measure issue #14's budget side by side: first load, Lighthouse, build time, live preview.
 
-    .venv/bin/python scripts/benchmark.py > /tmp/bench.md   # everything: 50 min here, mostly 100x
+    .venv/bin/python scripts/benchmark.py > /tmp/bench.md   # everything (build, preview: 8 min)
     .venv/bin/python scripts/benchmark.py --quick           # 2 pages, 3 runs, 10x only, 3 saves
     .venv/bin/python scripts/benchmark.py --only weight,index   # some sections (see --help)
     .venv/bin/python scripts/benchmark.py --only lighthouse --without-palette  # + no dark toggle
