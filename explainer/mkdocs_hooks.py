@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from explainer import pipeline, skeleton
 from explainer.headtags import Site
-from explainer.model import EXTENSION, Project, Settings
+from explainer.model import EXTENSION, Project, Settings, claim_anchor
 from explainer.problems import ClaimsError
 from explainer.project import load_project
 
@@ -38,12 +38,13 @@ log = get_plugin_logger(__name__)
 # The command this process runs, set once at startup. Under `mkdocs serve` the share pages and
 # the preview cards, which only shared links need, are left out, so saving the claims reloads
 # the preview fast (as Material's own optimize and privacy plugins skip their work there).
-RUN = {"serve": False}
+RUN = {"serve": False, "dirty": False}
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    """Note whether this is `mkdocs serve`."""
+    """Note whether this is `mkdocs serve`, and whether pages left as they were are skipped."""
     RUN["serve"] = command == "serve"
+    RUN["dirty"] = dirty
 
 
 def _errors_as_plugin_error(handler):
@@ -252,6 +253,8 @@ def _write_outside(config: MkDocsConfig) -> None:
         )
     project, site = _project(config), _site(config)
     for claim_id, file in state.outside.items():
+        if RUN["dirty"] and claim_anchor(claim_id) not in state.entries:
+            continue  # `--dirty` skipped the claim's page, so its share page stays as it was
         html = pipeline.share_page_outside(project, site, state.skeleton, claim_id, file.url,
                                            _canonical_url(config, file), state.entries)  # fmt: skip
         Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)

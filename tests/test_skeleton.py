@@ -107,6 +107,17 @@ def test_a_share_page_of_another_shape_is_rendered_in_full(project, tmp_path, mo
     assert out == reference
 
 
+def test_a_dirty_build_keeps_the_share_pages_of_the_pages_it_skips(project, tmp_path):
+    site = tmp_path / "dirty"
+    before = _build(project, site)
+    # Not strict: MkDocs warns that a dirty build may leave links stale.
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=False)
+    config.plugins.on_startup(command="build", dirty=True)  # as `mkdocs build --dirty` does
+    build(config, dirty=True)  # the claims' pages are left as they were: no entries from them
+    after = {k: v for k, v in snapshot(site).items() if k.startswith(("claims/", "sitemap.xml"))}
+    assert after == before
+
+
 def test_slot_marks_cannot_come_from_data():
     class Page:
         meta = {"title": skeleton.token("content"), "description": "d"}
