@@ -141,7 +141,10 @@ def _any_of(*words: str) -> str:
     return "(?:" + "|".join(_anycase(w) for w in words) + ")"
 
 
-_NAME = r"[a-zA-Z][-.a-zA-Z0-9:_]*"
+# A tag name ends where Python's parser (and a browser) ends it: at ASCII whitespace, "/" or ">"
+# only, where `\s` would also take a vertical tab or a no-break space.
+_END_OF_NAME = r"(?![^\t\n\r\f />])"
+_NAME = rf"[a-zA-Z][-.a-zA-Z0-9:_]*{_END_OF_NAME}"
 _VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)"""
 _ATTRIBUTE = rf"""\s+[^\s"'>/=]+(?:\s*=\s*{_VALUE})?"""
 # Not on*, not style, not a URL attribute whose value holds "&" (an entity could spell
@@ -149,7 +152,7 @@ _ATTRIBUTE = rf"""\s+[^\s"'>/=]+(?:\s*=\s*{_VALUE})?"""
 _PLAIN_ATTRIBUTE = (
     rf"""\s+(?!{_anycase("on")}|{_anycase("style")}(?![^\s/>=]))"""
     rf"""(?!{_any_of(*sorted(URL_ATTRIBUTES))}\s*=\s*["']?[^"'>]*(?:&|{_anycase("javascript")}))"""
-    rf"""[^\s"'>/=]+(?:\s*=\s*{_VALUE})?"""
+    rf"""[^\s"'>/=\x80-\U0010ffff]+(?:\s*=\s*{_VALUE})?"""  # ASCII: "K" (U+212A) lowers to "k"
 )
 # Elements whose content is raw text to some parser: never skipped (only <title> without "<").
 _RAW = _any_of(
@@ -161,12 +164,13 @@ _ORDINARY = re.compile(
     |<!--(?:(?!--).)*-->
     |</{_NAME}\s*>
     |<!{_anycase("doctype")}\s[^<>]*>
-    |<{_anycase("title")}(?:{_PLAIN_ATTRIBUTE})*\s*>[^<]*</{_anycase("title")}\s*>
+    |<{_anycase("title")}{_END_OF_NAME}(?:{_PLAIN_ATTRIBUTE})*\s*>[^<]*</{_anycase("title")}\s*>
     |<(?!{_RAW}(?![-.\w:])){_NAME}(?:{_PLAIN_ATTRIBUTE})*\s*/?>
     )*""",
     re.DOTALL | re.VERBOSE,
 )
-_CODE_START = re.compile(rf"<(script|style)(?:{_ATTRIBUTE})*\s*>", re.IGNORECASE)
+# No IGNORECASE: it would take "ſ" (U+017F) for "s" and "ı" (U+0131) for "i".
+_CODE_START = re.compile(rf"<({_any_of('script', 'style')}){_END_OF_NAME}(?:{_ATTRIBUTE})*\s*>")
 _TAG = re.compile(rf"<(?!{_RAW}(?![-.\w:])){_NAME}(?:{_ATTRIBUTE})*\s*/?>")
 
 
@@ -174,7 +178,7 @@ def _part_end(html: str, at: int) -> int | None:
     """Where the element or tag that starts at `at` ends, if it is ordinary markup; else None."""
     if start := _CODE_START.match(html, at):
         close = html.find("</", start.end())
-        end_tag = re.compile(rf"</{start.group(1)}\s*>", re.IGNORECASE)
+        end_tag = re.compile(rf"</{_anycase(start.group(1))}[\t\n\r\f ]*>")
         end = end_tag.match(html, close) if close >= 0 else None
         # "<!--" in a script starts what browsers call escaped script data, which HTML parsers
         # (Python's among them, from version to version) do not all read alike: leave it to one.

@@ -93,6 +93,27 @@ PIECES = [
 ]
 
 
+@pytest.mark.parametrize(
+    "html",
+    [  # found by a review: each one read differently by an earlier version of the fast path
+        '<p\x0bclass="><script>s()</script>">',  # a tag name ends at ASCII whitespace only
+        '<p\x1cclass="><b onclick=go()>">',
+        '<a\xa0title="><script>alert(1)</script>">x</a>',
+        '<title\u3000x="><script>t()</script>">T</title>',
+        "<script\x0b><style></script><script>alert(1)</script></style>",
+        "<script\xa0><![CDATA[</script><b onclick=x>]]>",
+        "<script>a</\u017fcript><b onclick=x></script>",  # no Unicode case folding
+        "<script>a</scr\u0131pt><b onclick=x></script>",
+        '<\u017ftyle><b title="x</style><b onclick=y>">',
+        '<svg><a xlin\u212a:href="javascript:alert(1)">x</a></svg>',  # Kelvin sign lowers to k
+        "<script>a</script\x0b>b</script>",
+    ],
+)
+def test_the_fast_reading_agrees_with_the_parser_on_odd_characters(html):
+    assert csp.find_inline(html) == csp.parse_inline(html)
+    assert csp.find_inline(html, {}) == csp.parse_inline(html)
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_the_fast_reading_agrees_with_the_parser_on_generated_markup(seed):
     import random
