@@ -16,9 +16,10 @@ from .article import Article, normalise
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 DATE_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII: not \d
-# Invisible characters that come with pasted text: controls, zero-width and bidi marks, BOMs.
+# Invisible characters that come with pasted text: controls, zero-width and bidi marks, BOMs,
+# and the Unicode line and paragraph separators (YAML reads them as line breaks).
 INVISIBLE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]"
 )
 
 

@@ -72,6 +72,8 @@ def test_good_claim_has_no_problem():
         ("when", '"٢٠٢١-٠٣"', "'٢٠٢١-٠٣' is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD"),
         ("who", '"Anti\\u202ecor"', "'who' contains an invisible character U+202E "
                                    "(RIGHT-TO-LEFT OVERRIDE) at position 5; delete it"),
+        ("who", '"Anti \\u2028 cor"', "'who' contains an invisible character U+2028 "
+                                      "(LINE SEPARATOR) at position 6; delete it"),
         ("aliases", '["Old_Id"]', "alias 'Old_Id' must be kebab-case (a-z, 0-9, '-') like an id"),
         ("note", "", "'note' is empty; give it a value or delete the line"),
         ("aliases", "null", "'aliases' is empty; give it a value or delete the line"),
