@@ -167,7 +167,14 @@ def _place(cached: Path, path: Path) -> None:
     try:
         os.link(cached, path)
     except OSError:
-        shutil.copyfile(cached, path)
+        _copy_whole(cached, path)
+
+
+def _copy_whole(source: Path, target: Path) -> None:
+    """Copy a file so that the target is replaced whole (never written through, never half)."""
+    part = target.with_name(f".{target.name}.part")
+    shutil.copyfile(source, part)
+    os.replace(part, target)
 
 
 def write_cards(project: Project, site: Site, site_dir: Path, cache: Path | None) -> int:
@@ -185,5 +192,5 @@ def write_cards(project: Project, site: Site, site_dir: Path, cache: Path | None
         drawn += 1
         if cached:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, cached)
+            _copy_whole(path, cached)
     return drawn
