@@ -21,9 +21,9 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from explainer import pipeline, skeleton
+from explainer import pipeline, share, skeleton
 from explainer.headtags import Site
-from explainer.model import EXTENSION, Project, Settings, claim_anchor
+from explainer.model import EXTENSION, Project, Settings
 from explainer.problems import ClaimsError
 from explainer.project import load_project
 
@@ -87,6 +87,7 @@ class _ShareState:
     shape: tuple | None = None
     full: dict[str, str] = field(default_factory=dict)
     carrier: File | None = None  # the first share page, which the engine builds
+    shares: list[File] = field(default_factory=list)  # every share page, in claim order
     outside: dict[str, File] = field(default_factory=dict)
     entries: dict[str, tuple[str, str]] = field(default_factory=dict)
 
@@ -113,14 +114,20 @@ def on_config(config: MkDocsConfig) -> None:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the share pages, claims.json and the alias redirect pages.
 
-    Only the first share page is a page of the build: the others are written from its
-    rendering after the build (`on_post_build`), unless `skeleton.OUTSIDE` is off."""
+    Most share pages are not pages of the build: they are written from the first one's
+    rendering after the build (`on_post_build`; which ones: `pipeline.movable_share_pages`),
+    unless `skeleton.OUTSIDE` is off."""
     docs = {f.src_uri for f in files}
     generated = pipeline.generated_files(_project(config), _site(config))
     shares = [path for path in generated if pipeline.is_share_page(path)]
-    outside = set(shares[1:] if skeleton.OUTSIDE and not RUN["serve"] else [])
-    for path in shares[1:] if outside else []:  # in the engine's order: the sitemap's
-        config[SHARE].outside[pipeline.share_claim(path)] = File.generated(config, path, content="")
+    # Under --dirty the engine rebuilds generated pages only: share pages stay in the engine.
+    if skeleton.OUTSIDE and not RUN["serve"] and not RUN["dirty"]:
+        built = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        sources = {f.src_uri: f.content_string for f in built}
+        for claim_id in pipeline.movable_share_pages(_project(config), sources):
+            path = share.share_uri(claim_id)  # in claim order, as the sitemap lists them
+            config[SHARE].outside[claim_id] = File.generated(config, path, content="")
+    outside = {f.src_uri for f in config[SHARE].outside.values()}
     for path, content in generated.items():
         if RUN["serve"] and pipeline.is_share_page(path):
             continue
@@ -133,6 +140,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, path, content=content, inclusion=level))
     if shares and not RUN["serve"]:
         config[SHARE].carrier = files.get_file_from_path(shares[0])
+        state = config[SHARE]
+        state.shares = [
+            state.outside.get(pipeline.share_claim(path)) or files.get_file_from_path(path)
+            for path in shares
+        ]
     return files
 
 
@@ -145,9 +157,15 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
     return env
 
 
+def _is_share_page(page: Page, config: MkDocsConfig) -> bool:
+    """A generated share page (a page of docs/ under claims/ is not: a claim's would clash)."""
+    uri = page.file.src_uri
+    return pipeline.is_share_page(uri) and pipeline.share_claim(uri) in _project(config).by_id
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """A share page renders its content alone; `on_page_context` puts the theme around it."""
-    if pipeline.is_share_page(page.file.src_uri) and "template" not in page.meta:
+    if _is_share_page(page, config) and "template" not in page.meta:
         page.meta["template"] = skeleton.TEMPLATE
     return markdown
 
@@ -157,7 +175,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     """Keep every page's fact-box entries for the share pages; make a share page's content."""
     state: _ShareState = config[SHARE]
     found = skeleton.entries(html)
-    if not pipeline.is_share_page(page.file.src_uri):
+    if not _is_share_page(page, config):
         state.entries.update((key, (page.url, entry)) for key, entry in found.items())
         return html
     claim = pipeline.share_claim(page.file.src_uri)
@@ -209,21 +227,28 @@ def _canonical_url(config: MkDocsConfig, file: File) -> str:
 
 
 def _sitemap_with_outside(sitemap: str, config: MkDocsConfig) -> str:
-    """The sitemap with an entry for each share page written outside the engine, made from the
-    first share page's entry and placed after it, in the order the engine would list them."""
-    first = config[SHARE].carrier
-    loc = f"<loc>{markupsafe.escape(_canonical_url(config, first))}</loc>"
-    at = sitemap.find(loc)
-    if at < 0:
-        raise pipeline.PipelineError(f"sitemap.xml: no entry for {first.src_uri}")
-    start = sitemap.rfind("\n", 0, sitemap.rfind("<url>", 0, at)) + 1
-    end = sitemap.index("</url>", at) + len("</url>\n")
-    entry = sitemap[start:end]
-    more = "".join(
-        entry.replace(loc, f"<loc>{markupsafe.escape(_canonical_url(config, file))}</loc>")
-        for file in config[SHARE].outside.values()
-    )
-    return sitemap[:end] + more + sitemap[end:]
+    """The sitemap with every share page listed where the engine lists its own: together, in
+    claim order, at the first one's place; each entry made from the first one's."""
+    state: _ShareState = config[SHARE]
+
+    def loc(file: File) -> str:
+        return f"<loc>{markupsafe.escape(_canonical_url(config, file))}</loc>"
+
+    def span(file: File) -> tuple[int, int]:
+        at = sitemap.find(loc(file))
+        if at < 0:
+            raise pipeline.PipelineError(f"sitemap.xml: no entry for {file.src_uri}")
+        start = sitemap.rfind("\n", 0, sitemap.rfind("<url>", 0, at)) + 1
+        return start, sitemap.index("</url>", at) + len("</url>\n")
+
+    start, end = span(state.carrier)
+    entry, first = sitemap[start:end], loc(state.carrier)
+    outside = {file.src_uri for file in state.outside.values()}
+    engine = [span(file) for file in state.shares[1:] if file.src_uri not in outside]
+    for cut_start, cut_end in sorted(engine, reverse=True):  # after the first: listed again below
+        sitemap = sitemap[:cut_start] + sitemap[cut_end:]
+    entries = "".join(entry.replace(first, loc(file)) for file in state.shares)
+    return sitemap[:start] + entries + sitemap[end:]
 
 
 @event_priority(-50)  # after Material's search plugin (priority 0) has written its index
@@ -253,8 +278,6 @@ def _write_outside(config: MkDocsConfig) -> None:
         )
     project, site = _project(config), _site(config)
     for claim_id, file in state.outside.items():
-        if RUN["dirty"] and claim_anchor(claim_id) not in state.entries:
-            continue  # `--dirty` skipped the claim's page, so its share page stays as it was
         html = pipeline.share_page_outside(project, site, state.skeleton, claim_id, file.url,
                                            _canonical_url(config, file), state.entries)  # fmt: skip
         Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ engines without hooks.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from . import cards, csp, headtags, palette, payloads, search, share, skeleton
@@ -63,6 +64,32 @@ def share_content(project: Project, site: Site, claim_id: str, entries: dict[str
         raise PipelineError(f"{share.share_uri(claim_id)}: the claim's fact-box entry is missing")
     title = page_title(project, claim.page)
     return share.share_html(project, claim, title, site.description, entry)
+
+
+# What makes a page's fact-box entries unfit to move: Markdown of its own that marks up their
+# text (an abbreviation defined on the page, a snippet it includes).
+_PAGE_MARKUP = re.compile(r"^\s*\*\[|--8<--", re.MULTILINE)
+
+
+def movable_share_pages(project: Project, sources: dict[str, str]) -> list[str]:
+    """The claims whose share pages an adapter may write outside the engine, in claim order.
+
+    `sources`: the Markdown of every page the build converts, by docs-relative path. Left to
+    the engine: the first claim's share page (the one the others are made from), those of claims
+    whose page is not built or has markup of its own (`_PAGE_MARKUP`), and any share page a page
+    links to (the engine checks such links against the pages it builds).
+    """
+    linked = {m.group(1) for text in sources.values() for m in _SHARE_LINK.finditer(text)}
+
+    def fit(page: str) -> bool:
+        text = sources.get(f"{page}.md")
+        return text is not None and not _PAGE_MARKUP.search(text)
+
+    pages = {page for page in project.pages if fit(page)}
+    return [c.claim_id for c in project.claims[1:] if c.page in pages and c.claim_id not in linked]
+
+
+_SHARE_LINK = re.compile(rf"{SHARE_DIR}/([^/\s#)\]]+)\.md")
 
 
 def share_page_outside(

@@ -18,7 +18,7 @@ from mkdocs.config import load_config
 from explainer import skeleton
 from explainer.pipeline import is_page
 
-from .helpers import ROOT, copy_project, snapshot
+from .helpers import ROOT, copy_project, load_real_project, snapshot
 
 # The sitemap's dates come from the build date: one fixed date for every build of this module.
 EPOCH = "1764547200"
@@ -107,15 +107,79 @@ def test_a_share_page_of_another_shape_is_rendered_in_full(project, tmp_path, mo
     assert out == reference
 
 
-def test_a_dirty_build_keeps_the_share_pages_of_the_pages_it_skips(project, tmp_path):
+def _own_copy(tmp_path: Path) -> Path:
+    project = copy_project(tmp_path / "project")
+    (project / "build").symlink_to(ROOT / "build")
+    return project
+
+
+def test_a_dirty_build_rebuilds_every_share_page(tmp_path):
+    project = _own_copy(tmp_path)
     site = tmp_path / "dirty"
-    before = _build(project, site)
+    _build(project, site)
+    claims = project / "data" / "claims.yml"
+    text = claims.read_text(encoding="utf-8")
+    claims.write_text(text.replace("Cnam board", "Cnam's board", 1), encoding="utf-8")
     # Not strict: MkDocs warns that a dirty build may leave links stale.
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=False)
     config.plugins.on_startup(command="build", dirty=True)  # as `mkdocs build --dirty` does
-    build(config, dirty=True)  # the claims' pages are left as they were: no entries from them
-    after = {k: v for k, v in snapshot(site).items() if k.startswith(("claims/", "sitemap.xml"))}
-    assert after == before
+    build(config, dirty=True)  # the claims' pages are left as they were, their entries unread
+    page = site / "claims" / "anticor-cnam-senate-criticism" / "index.html"
+    assert "Cnam&#x27;s board" in page.read_text(encoding="utf-8")
+
+
+def test_pages_with_markup_of_their_own_keep_their_share_pages_in_the_engine(
+    tmp_path, monkeypatch
+):
+    """An abbreviation defined on one page, a link to a share page, a page left out of the
+    build: the share pages concerned are built by the engine, and all are as the engine's."""
+    project = _own_copy(tmp_path)
+    with (project / "docs" / "index.md").open("a", encoding="utf-8") as page:
+        page.write("\n*[Microsoft]: A US software company\n")
+    with (project / "docs" / "about.md").open("a", encoding="utf-8") as page:
+        page.write("\n[A claim alone](claims/us-cloud-act.md)\n")
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("\ndraft_docs: tender.md\n")
+    outside = _build(project, tmp_path / "outside")
+    monkeypatch.setattr(skeleton, "OUTSIDE", False)
+    engine = _build(project, tmp_path / "engine")
+    assert _differences(outside, engine) == []
+    # The page's entry and the share page's differ: moving it would have been wrong.
+    term = 'title="A US software company">Microsoft</abbr>'
+    assert term in (tmp_path / "outside" / "index.html").read_text(encoding="utf-8")
+    assert term not in outside["claims/hdh-microsoft-contract-april-2020/index.html"].decode()
+
+
+@pytest.mark.parametrize(
+    ("edit", "kept"),
+    [
+        ({}, set()),
+        ({"tender.md": "Text.\n\n*[HDH]: Health Data Hub\n"}, {"tender"}),  # own abbreviation
+        ({"tender.md": 'Text.\n\n--8<-- "more.md"\n'}, {"tender"}),  # a snippet of its own
+        ({"tender.md": None}, {"tender"}),  # not built
+    ],
+)
+def test_movable_share_pages_leave_pages_with_markup_of_their_own_to_the_engine(edit, kept):
+    from explainer.pipeline import movable_share_pages
+
+    project = load_real_project()
+    sources = {f"{page}.md": "Text.\n" for page in project.pages} | edit
+    sources = {path: text for path, text in sources.items() if text is not None}
+    moved = movable_share_pages(project, sources)
+    first, *rest = project.claims
+    assert first.claim_id not in moved  # the one the others are made from
+    assert moved == [c.claim_id for c in rest if c.page not in kept]
+
+
+def test_a_share_page_a_page_links_to_stays_in_the_engine():
+    from explainer.pipeline import movable_share_pages
+
+    project = load_real_project()
+    sources = {f"{page}.md": "Text.\n" for page in project.pages}
+    sources["about.md"] = "[Alone](claims/us-cloud-act.md) and [this](../claims/us-fisa-702.md#x)"
+    moved = movable_share_pages(project, sources)
+    assert "us-cloud-act" not in moved and "us-fisa-702" not in moved
+    assert len(moved) == len(project.claims) - 3
 
 
 def test_slot_marks_cannot_come_from_data():
