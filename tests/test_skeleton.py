@@ -132,7 +132,8 @@ def test_pages_with_markup_of_their_own_keep_their_share_pages_in_the_engine(
     tmp_path, monkeypatch
 ):
     """An abbreviation defined on one page, a link to a share page, a page left out of the
-    build: the share pages concerned are built by the engine, and all are as the engine's."""
+    build, a page of docs/ under claims/: the share pages concerned are built by the engine,
+    and all are as the engine's."""
     project = _own_copy(tmp_path)
     with (project / "docs" / "index.md").open("a", encoding="utf-8") as page:
         page.write("\n*[Microsoft]: A US software company\n")
@@ -140,6 +141,8 @@ def test_pages_with_markup_of_their_own_keep_their_share_pages_in_the_engine(
         page.write("\n[A claim alone](claims/us-cloud-act.md)\n")
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write("\ndraft_docs: tender.md\n")
+    (project / "docs" / "claims").mkdir()  # a page of docs/ under claims/ is no share page
+    (project / "docs" / "claims" / "index.md").write_text("# All claims\n", encoding="utf-8")
     outside = _build(project, tmp_path / "outside")
     monkeypatch.setattr(skeleton, "OUTSIDE", False)
     engine = _build(project, tmp_path / "engine")
