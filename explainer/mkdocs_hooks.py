@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from explainer import pipeline, share, skeleton
 from explainer.headtags import Site
-from explainer.model import EXTENSION, Project, Settings
+from explainer.model import EXTENSION, Project, Settings, claim_anchor
 from explainer.problems import ClaimsError
 from explainer.project import load_project
 
@@ -86,8 +86,8 @@ class _ShareState:
     skeleton: str | None = None
     shape: tuple | None = None
     full: dict[str, str] = field(default_factory=dict)
-    carrier: File | None = None  # the first share page, which the engine builds
-    shares: list[File] = field(default_factory=list)  # every share page, in claim order
+    shares: list[File] = field(default_factory=list)  # every share page, in claim order; the
+    # first is always built by the engine, and the skeleton is made from it
     outside: dict[str, File] = field(default_factory=dict)
     entries: dict[str, tuple[str, str]] = field(default_factory=dict)
 
@@ -138,8 +138,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         page = path.endswith(".md")  # share pages: built and in the sitemap, not in the menu
         level = InclusionLevel.NOT_IN_NAV if page else InclusionLevel.UNDEFINED
         files.append(File.generated(config, path, content=content, inclusion=level))
-    if shares and not RUN["serve"]:
-        config[SHARE].carrier = files.get_file_from_path(shares[0])
+    if not RUN["serve"]:
         state = config[SHARE]
         state.shares = [
             state.outside.get(pipeline.share_claim(path)) or files.get_file_from_path(path)
@@ -179,7 +178,8 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         state.entries.update((key, (page.url, entry)) for key, entry in found.items())
         return html
     claim = pipeline.share_claim(page.file.src_uri)
-    return pipeline.share_content(_project(config), _site(config), claim, found)
+    entry = found.get(claim_anchor(claim))
+    return pipeline.share_content(_project(config), _site(config), claim, entry)
 
 
 @event_priority(-100)  # after every other plugin has had its say on the context
@@ -241,8 +241,8 @@ def _sitemap_with_outside(sitemap: str, config: MkDocsConfig) -> str:
         start = sitemap.rfind("\n", 0, sitemap.rfind("<url>", 0, at)) + 1
         return start, sitemap.index("</url>", at) + len("</url>\n")
 
-    start, end = span(state.carrier)
-    entry, first = sitemap[start:end], loc(state.carrier)
+    start, end = span(state.shares[0])
+    entry, first = sitemap[start:end], loc(state.shares[0])
     outside = {file.src_uri for file in state.outside.values()}
     engine = [span(file) for file in state.shares[1:] if file.src_uri not in outside]
     for cut_start, cut_end in sorted(engine, reverse=True):  # after the first: listed again below
@@ -273,7 +273,7 @@ def _write_outside(config: MkDocsConfig) -> None:
         return
     if state.skeleton is None:
         raise pipeline.PipelineError(
-            f"{state.carrier.src_uri}: the theme's rendering of this share page has no slots to "
+            f"{state.shares[0].src_uri}: the theme's rendering of this share page has no slots to "
             "fill the other share pages from"
         )
     project, site = _project(config), _site(config)

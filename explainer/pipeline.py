@@ -55,11 +55,10 @@ def page_title(project: Project, page: str) -> str:
     return page_label(page) if page == "index" else project.titles.get(page, page_label(page))
 
 
-def share_content(project: Project, site: Site, claim_id: str, entries: dict[str, str]) -> str:
-    """A share page's content, from the `<li>` of its claim among `entries` (element id =>
-    `<li>`, as Markdown rendered them for the share page: `skeleton.entries`, `skeleton.rebase`)."""
+def share_content(project: Project, site: Site, claim_id: str, entry: str | None) -> str:
+    """A share page's content, from its claim's `<li>` as Markdown rendered it for the share
+    page (`skeleton.entries`, moved there by `skeleton.rebase`); None if none was found."""
     claim = project.by_id[claim_id]
-    entry = entries.get(claim_anchor(claim_id))
     if entry is None:
         raise PipelineError(f"{share.share_uri(claim_id)}: the claim's fact-box entry is missing")
     title = page_title(project, claim.page)
@@ -100,14 +99,14 @@ def share_page_outside(
     engine: `frame`, the theme's rendering of another share page with slots (`skeleton`), filled
     with this page's values. Its claim's `<li>` comes from `entries` (element id => (URL of the
     page it was rendered for, the `<li>`)), moved to this page."""
-    anchor, found = claim_anchor(claim_id), {}
-    if anchor in entries:
-        entry_url, entry = entries[anchor]
-        found[anchor] = skeleton.refocus(skeleton.rebase(entry, entry_url, url))
+    entry = None
+    if (found := entries.get(claim_anchor(claim_id))) is not None:
+        entry_url, html = found
+        entry = skeleton.refocus(skeleton.rebase(html, entry_url, url))
     values = {
         **share.share_meta(project, project.by_id[claim_id]),
         "canonical_url": canonical_url,
-        "content": share_content(project, site, claim_id, found),
+        "content": share_content(project, site, claim_id, entry),
     }
     try:
         html = skeleton.fill_values(frame, values)

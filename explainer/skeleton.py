@@ -22,8 +22,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-# Write every share page but the first outside the engine (the MkDocs adapter); tests turn it off
-# to have the engine build them all and compare.
+# Write share pages outside the engine where it can (the MkDocs adapter: all but the first, and
+# `pipeline.movable_share_pages` says which); tests turn it off to have the engine build all.
 OUTSIDE = True
 TEMPLATE = "explainer/share-body.html"  # what a filled page renders instead: its content alone
 BODY = "{{ page.content }}"  # that template's text
