@@ -158,20 +158,20 @@ _PLAIN_ATTRIBUTE = (
 _RAW = _any_of(
     "script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript",
     "plaintext",
-)  # fmt: skip
+) + r"(?![-.\w:])"  # fmt: skip
 _ORDINARY = re.compile(
     rf"""(?:[^<]+
     |<!--(?:(?!--).)*-->
     |</{_NAME}\s*>
     |<!{_anycase("doctype")}\s[^<>]*>
     |<{_anycase("title")}{_END_OF_NAME}(?:{_PLAIN_ATTRIBUTE})*\s*>[^<]*</{_anycase("title")}\s*>
-    |<(?!{_RAW}(?![-.\w:])){_NAME}(?:{_PLAIN_ATTRIBUTE})*\s*/?>
+    |<(?!{_RAW}){_NAME}(?:{_PLAIN_ATTRIBUTE})*\s*/?>
     )*""",
     re.DOTALL | re.VERBOSE,
 )
 # No IGNORECASE: it would take "ſ" (U+017F) for "s" and "ı" (U+0131) for "i".
 _CODE_START = re.compile(rf"<({_any_of('script', 'style')}){_END_OF_NAME}(?:{_ATTRIBUTE})*\s*>")
-_TAG = re.compile(rf"<(?!{_RAW}(?![-.\w:])){_NAME}(?:{_ATTRIBUTE})*\s*/?>")
+_TAG = re.compile(rf"<(?!{_RAW}){_NAME}(?:{_ATTRIBUTE})*\s*/?>")
 
 
 def _part_end(html: str, at: int) -> int | None:
