@@ -21,7 +21,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from explainer import pipeline, share, skeleton
+from explainer import pipeline, search, share, skeleton
 from explainer.headtags import Site
 from explainer.model import EXTENSION, Project, Settings, claim_anchor
 from explainer.problems import ClaimsError
@@ -90,6 +90,8 @@ class _ShareState:
     # first is always built by the engine, and the skeleton is made from it
     outside: dict[str, File] = field(default_factory=dict)
     entries: dict[str, tuple[str, str]] = field(default_factory=dict)
+    held: dict[str, list[str]] = field(default_factory=dict)  # page => blocks search.hold_back
+    # took out of its content until Material's search plugin has read it
 
 
 def _site(config: MkDocsConfig) -> Site:
@@ -169,22 +171,36 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown
 
 
+def _search_reads_pages(config: MkDocsConfig) -> bool:
+    """Whether Material's search plugin is on: it reads each page in its on_page_context."""
+    plugin = config.plugins.get("material/search")
+    return type(plugin).__module__ == "material.plugins.search.plugin" and plugin.config.enabled
+
+
+@event_priority(-100)  # last: what it holds back from the search plugin, nothing else misses
 @_errors_as_plugin_error
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Keep every page's fact-box entries for the share pages; make a share page's content."""
+    """Keep every page's fact-box entries for the share pages; make a share page's content;
+    hold back from the search plugin the blocks it would parse only to skip (search.hold_back)."""
     state: _ShareState = config[SHARE]
     found = skeleton.entries(html)
-    if not _is_share_page(page, config):
-        state.entries.update((key, (page.url, entry)) for key, entry in found.items())
-        return html
-    claim = pipeline.share_claim(page.file.src_uri)
-    entry = found.get(claim_anchor(claim))
-    return pipeline.share_content(_project(config), _site(config), claim, entry)
+    if _is_share_page(page, config):
+        claim = pipeline.share_claim(page.file.src_uri)
+        entry = found.get(claim_anchor(claim))
+        return pipeline.share_content(_project(config), _site(config), claim, entry)
+    state.entries.update((key, (page.url, entry)) for key, entry in found.items())
+    if search.HOLD and _search_reads_pages(config):
+        html, state.held[page.file.src_uri] = search.hold_back(html)
+    return html
 
 
 @event_priority(-100)  # after every other plugin has had its say on the context
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-    """Render the theme once, with slots, for the share pages; in full for an odd one out."""
+    """Put back what the search plugin was spared; render the theme once, with slots, for the
+    share pages, and in full for an odd one out."""
+    held = config[SHARE].held.pop(page.file.src_uri, None)
+    if held is not None:
+        page.content = search.put_back(page.content, held)
     if page.meta.get("template") != skeleton.TEMPLATE:
         return context
     state: _ShareState = config[SHARE]
@@ -204,8 +220,12 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Fill a share page into the skeleton; add every page's link-preview tags (before the CSP
     step hashes the page)."""
+    state: _ShareState = config[SHARE]
+    if page.file.src_uri in state.held:
+        raise pipeline.PipelineError(
+            f"{page.file.src_uri}: blocks held back from search not put back"
+        )
     if page.meta.get("template") == skeleton.TEMPLATE:
-        state: _ShareState = config[SHARE]
         output = state.full.pop(page.file.src_uri, None) or skeleton.fill(state.skeleton, page)
     name = page.file.src_uri.removesuffix(".md")
     return pipeline.finish_page(output, name, _project(config), _site(config))
