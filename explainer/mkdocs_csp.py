@@ -26,6 +26,9 @@ RUN = {"serve": False}
 
 
 PARTS = "explainer_csp_parts"  # this build's inline code read so far (csp.find_inline's memo)
+# This build's `secure(html, where)`, for hooks that write HTML files themselves after the pages
+# (mkdocs_hooks.py's share pages): secured before they are written, they are not read back.
+SECURE = "explainer_csp_secure"
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -34,8 +37,10 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> None:
-    """Start this build's memo: in its config, so nothing outlives the build."""
+    """Start this build's memo and hand out its `secure`: in its config, so nothing outlives
+    the build."""
     config[PARTS] = {}
+    config[SECURE] = lambda html, where: secure(html, where, config)
 
 
 def secure(html: str, where: str, config: MkDocsConfig) -> str:

@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from explainer import pipeline, search, share, skeleton
 from explainer.headtags import Site
+from explainer.mkdocs_csp import SECURE  # a config key: the CSP hook's secure(), if it is on
 from explainer.model import EXTENSION, Project, Settings, claim_anchor
 from explainer.problems import ClaimsError
 from explainer.project import load_project
@@ -286,8 +287,8 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def _write_outside(config: MkDocsConfig) -> None:
     """Write the share pages left out of the engine, from the first one's skeleton and the
-    fact-box entries (`pipeline.share_page_outside`). The CSP step (mkdocs_csp.py) then secures
-    them as it does every HTML file written late."""
+    fact-box entries (`pipeline.share_page_outside`), each secured first by the CSP step
+    (mkdocs_csp.py) when it is on, so that it need not read them back."""
     state: _ShareState = config[SHARE]
     if not state.outside:
         return
@@ -296,10 +297,12 @@ def _write_outside(config: MkDocsConfig) -> None:
             f"{state.shares[0].src_uri}: the theme's rendering of this share page has no slots to "
             "fill the other share pages from"
         )
-    project, site = _project(config), _site(config)
+    project, site, secure = _project(config), _site(config), config.get(SECURE)
     for claim_id, file in state.outside.items():
         html = pipeline.share_page_outside(project, site, state.skeleton, claim_id, file.url,
                                            _canonical_url(config, file), state.entries)  # fmt: skip
+        if secure is not None:
+            html = secure(html, file.dest_uri)
         Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
         Path(file.abs_dest_path).write_text(html, encoding="utf-8")
 
