@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TYPOGRAPHIC = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
+_TYPOGRAPHIC = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "…": "..."}
+)
 # A sentence ends at . ! ? (plus closing quotes) when whitespace and a capital or a quote follow.
 _SENTENCE_END = re.compile(r"[.!?][\"'”“’)]*(?=\s+[A-Z\"'“‘À-Ý])")
 
@@ -19,8 +21,7 @@ def normalise(text: str) -> str:
 
     "it’s  “fine”…" => "it's \"fine\"..."
     """
-    text = text.translate(_TYPOGRAPHIC).replace("…", "...")
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", text.translate(_TYPOGRAPHIC)).strip()
 
 
 @dataclass(frozen=True)

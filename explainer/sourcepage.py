@@ -8,6 +8,7 @@ corrected. Furniture is listed, not shown; the page's words come from data/artic
 
 from __future__ import annotations
 
+import re
 from html import escape
 from itertools import pairwise
 
@@ -17,35 +18,44 @@ from .claims import Claim
 from .factbox import render_refs
 from .model import Project
 
+_RUNS = re.compile(r"\s+|[^\s…]+|…")  # whitespace runs, the ellipsis, everything else
+
 
 def raw_offsets(raw: str) -> list[int]:
     """For each character of normalise(raw), the offset in raw of the character it comes from.
 
     "a  “b”…" => normalise gives 'a "b"...', offsets [0, 1, 3, 4, 5, 6, 6, 6]
     """
-    out, offsets = "", []
-    for index, char in enumerate(raw):
-        mapped = " " if char.isspace() else normalise(char)
-        if mapped == " " and (not out or out.endswith(" ")):
-            continue
-        out += mapped
-        offsets += [index] * len(mapped)
-    while out.endswith(" "):
-        out, offsets = out[:-1], offsets[:-1]
-    if out != normalise(raw):
+    offsets: list[int] = []
+    for run in _RUNS.finditer(raw):
+        if run.group()[0].isspace():
+            if offsets and run.end() < len(raw):  # one space, none at either end
+                offsets.append(run.start())
+        else:
+            offsets += [run.start()] * 3 if run.group() == "…" else range(run.start(), run.end())
+    if len(offsets) != len(normalise(raw)):
         raise ValueError(f"cannot map the normalised text back to: {raw[:40]!r}")
     return offsets
 
 
-def _passages(project: Project, paragraph: Paragraph) -> list[tuple[int, int, list[Claim]]]:
+Quoted = list[tuple[int, int, Claim]]  # each quote's start and end in Article.flat, its claim
+
+
+def _quoted(project: Project) -> Quoted:
+    """Where every claim's quotes are in the article's normalised body."""
+    found = (
+        (project.article.find(q), len(normalise(q)), c) for c in project.claims for q in c.quotes
+    )
+    return [(start, start + length, claim) for start, length, claim in found if start >= 0]
+
+
+def _passages(paragraph: Paragraph, quoted: Quoted) -> list[tuple[int, int, list[Claim]]]:
     """Merge the paragraph's quoted ranges (raw offsets) into passages with their claims."""
     offsets, ranges = raw_offsets(paragraph.text), []
-    for claim in project.claims:
-        for quote in claim.quotes:
-            start = project.article.find(quote) - paragraph.start
-            end = start + len(normalise(quote))
-            if 0 <= start and end <= len(offsets):
-                ranges.append((offsets[start], offsets[end - 1] + 1, claim))
+    for start, end, claim in quoted:
+        start, end = start - paragraph.start, end - paragraph.start
+        if 0 <= start and end <= len(offsets):
+            ranges.append((offsets[start], offsets[end - 1] + 1, claim))
     passages: list[tuple[int, int, list[Claim]]] = []
     for start, end, claim in sorted(ranges, key=lambda r: r[:2]):
         if passages and start < passages[-1][1]:
@@ -71,10 +81,10 @@ def _covering(spans, at: int):
     return next((span for span in spans if span[0] <= at < span[1]), None)
 
 
-def render_text(project: Project, paragraph: Paragraph) -> str:
+def render_text(project: Project, paragraph: Paragraph, quoted: Quoted) -> str:
     """Render one body paragraph's text: marks and claim links for passages, note markers."""
     text, slips = paragraph.text, project.info.notes
-    passages, spans = _passages(project, paragraph), _slip_spans(paragraph, slips)
+    passages, spans = _passages(paragraph, quoted), _slip_spans(paragraph, slips)
     cuts = sorted({0, len(text), *(bound for item in [*passages, *spans] for bound in item[:2])})
     html = []
     for start, end in pairwise(cuts):
@@ -100,7 +110,7 @@ def _slip_ref(number: int, slip: Note) -> str:
     )
 
 
-def _paragraph(project: Project, paragraph: Paragraph) -> str:
+def _paragraph(project: Project, paragraph: Paragraph, quoted: Quoted) -> str:
     anchor = f"para-{paragraph.number}"
     if paragraph.kind in ("title", "head"):
         tag = "h2" if paragraph.kind == "title" else "h3"
@@ -110,7 +120,7 @@ def _paragraph(project: Project, paragraph: Paragraph) -> str:
         f'<a class="sourcepage__number" href="#{anchor}"><span class="visually-hidden">Paragraph'
         f" </span>{paragraph.number}</a> "
     )
-    text = render_text(project, paragraph)
+    text = render_text(project, paragraph, quoted)
     return f'<p class="sourcepage__para" id="{anchor}">{number}{text}</p>'
 
 
@@ -125,7 +135,10 @@ def _slip_item(article: Article, number: int, slip: Note) -> str:
 def render_source_page(project: Project) -> str:
     """Render the whole article block: paragraphs, the furniture left out, and the notes."""
     article, words, notes = project.article, project.info.page_words, project.info.notes
-    shown = "".join(_paragraph(project, p) for p in article.paragraphs if p.kind != "furniture")
+    quoted = _quoted(project)
+    shown = "".join(
+        _paragraph(project, p, quoted) for p in article.paragraphs if p.kind != "furniture"
+    )
     furniture = "".join(
         f"<li><q>{escape(p.text)}</q></li>" for p in article.paragraphs if p.kind == "furniture"
     )
