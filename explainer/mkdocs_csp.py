@@ -7,6 +7,8 @@ plugins write at the very end (redirect pages) in on_post_build. Server headers:
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +28,7 @@ RUN = {"serve": False}
 
 
 PARTS = "explainer_csp_parts"  # this build's inline code read so far (csp.find_inline's memo)
-# This build's `secure(html, where)`, for hooks that write HTML files themselves after the pages
+# This build's `Secure`, for hooks that write HTML files themselves after the pages
 # (mkdocs_hooks.py's share pages): secured before they are written, they are not read back.
 SECURE = "explainer_csp_secure"
 
@@ -37,10 +39,23 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> None:
-    """Start this build's memo and hand out its `secure`: in its config, so nothing outlives
+    """Start this build's memo and hand out its `Secure`: in its config, so nothing outlives
     the build."""
     config[PARTS] = {}
-    config[SECURE] = lambda html, where: secure(html, where, config)
+    config[SECURE] = Secure(config)
+
+
+class Secure:
+    """`secure` for one build, and what its results depend on besides the page (`version`:
+    this step's code and mode), for a cache of secured pages."""
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self.config = config
+        code = b"".join(Path(m.__file__).read_bytes() for m in (csp, sys.modules[__name__]))
+        self.version = hashlib.sha256(code + repr(RUN).encode()).digest()
+
+    def __call__(self, html: str, where: str) -> str:
+        return secure(html, where, self.config)
 
 
 def secure(html: str, where: str, config: MkDocsConfig) -> str:

@@ -25,6 +25,7 @@ from explainer import pipeline, search, share, skeleton
 from explainer.headtags import Site
 from explainer.mkdocs_csp import SECURE  # a config key: the CSP hook's secure(), if it is on
 from explainer.model import EXTENSION, Project, Settings, claim_anchor
+from explainer.pagecache import PageCache
 from explainer.problems import ClaimsError
 from explainer.project import load_project
 
@@ -288,7 +289,8 @@ def on_post_build(config: MkDocsConfig) -> None:
 def _write_outside(config: MkDocsConfig) -> None:
     """Write the share pages left out of the engine, from the first one's skeleton and the
     fact-box entries (`pipeline.share_page_outside`), each secured first by the CSP step
-    (mkdocs_csp.py) when it is on, so that it need not read them back."""
+    (mkdocs_csp.py) when it is on, so that it need not read them back; pages secured by an
+    earlier build are linked from build/share-pages/ (explainer/pagecache.py)."""
     state: _ShareState = config[SHARE]
     if not state.outside:
         return
@@ -298,13 +300,18 @@ def _write_outside(config: MkDocsConfig) -> None:
             "fill the other share pages from"
         )
     project, site, secure = _project(config), _site(config), config.get(SECURE)
+    if secure is not None:
+        cache = Path(config.config_file_path).parent / pipeline.SHARE_CACHE
+        kept = PageCache(cache, secure.version)
     for claim_id, file in state.outside.items():
         html = pipeline.share_page_outside(project, site, state.skeleton, claim_id, file.url,
                                            _canonical_url(config, file), state.entries)  # fmt: skip
-        if secure is not None:
-            html = secure(html, file.dest_uri)
-        Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(file.abs_dest_path).write_text(html, encoding="utf-8")
+        path = Path(file.abs_dest_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if secure is None:
+            path.write_text(html, encoding="utf-8")
+        else:
+            kept.write(html, path, functools.partial(secure, where=file.dest_uri))
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> None:

@@ -263,8 +263,8 @@ def optimize_site(
         html = path.read_bytes().decode("utf-8")  # bytes: keep every line ending as it is
         page = path.relative_to(site).as_posix()
         updated = merge_stylesheets(rewrite_references(html, page, renamed), page, site, merged)
-        if updated != html:
-            path.write_bytes(updated.encode("utf-8"))
+        if updated != html:  # replaced whole: a page may be a link to a kept one (pagecache.py)
+            _write_whole(path, updated.encode("utf-8"))
     precompress(site, cache)
 
 

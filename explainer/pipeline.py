@@ -118,6 +118,7 @@ def share_page_outside(
 ASSETS = Path(__file__).with_name("assets")  # the explainer's CSS and JS, shipped in the package
 CSS, JS = "assets/explainer.css", "assets/explainer.js"  # where they go in every site
 CARD_CACHE = "build/cards"  # drawn preview cards by content hash, under the project folder
+SHARE_CACHE = "build/share-pages"  # secured share pages (MkDocs adapter; explainer/pagecache.py)
 COMPRESSED_CACHE = "build/compressed"  # explainer/optimize.py's compressions, likewise
 
 

@@ -4,6 +4,7 @@ precompressed to .gz and .br that decode to the original, idempotent and byte-re
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import shutil
 import subprocess
@@ -127,6 +128,15 @@ def test_assets_are_minified_fingerprinted_and_every_reference_follows(site: Pat
         assert restored.replace(js[0].split("/")[1], "explainer.js") == old, name
         assert INLINE in html and "\r\n" in html  # inline code and line endings untouched
         assert csp.find_inline(html).scripts == csp.find_inline(old).scripts
+
+
+def test_pages_are_replaced_whole_never_written_through_a_link(site: Path, tmp_path: Path):
+    """A share page may be a hard link to one kept by an earlier build (pagecache.py)."""
+    kept = tmp_path / "kept.html"
+    os.link(site / "claims/x/index.html", kept)
+    optimize_site(site)
+    assert kept.read_bytes() == page("../../").encode("utf-8")
+    assert (site / "claims/x/index.html").read_bytes() != kept.read_bytes()
 
 
 def test_text_files_get_gz_and_br_that_decode_to_the_file(site: Path):
