@@ -196,6 +196,7 @@ def test_missing_required_field_and_empty_file():
          "invalid YAML: tags such as '!!python/object:os.system' are not allowed"),
         (b"a: @x\n", 1, "invalid YAML: a value cannot start with '@'; put it in quotes"),
         (b"a: [b, c\nd: e\n", 1, "invalid YAML: a '[' list or '{' mapping opens here and is not closed"),
+        (b"a: 1\n? [b]\n: c\n", 2, "a key must be text, not a list or mapping"),
         (b"a: " + b"[" * 5000 + b"]" * 5000, 1, "invalid YAML: nested more than 50 levels deep"),
     ],
 )
@@ -225,6 +226,39 @@ def test_yaml_fast_and_pure_loaders_agree_on_the_data(name, monkeypatch):
     fast = _with_lines(load_yaml(raw))
     monkeypatch.setattr(yamlload, "_LOADERS", (yamlload._Loader,))
     assert _with_lines(load_yaml(raw)) == fast
+
+
+def _load_or_problem(raw: bytes):
+    try:
+        return _with_lines(load_yaml(raw))
+    except YamlError as err:
+        return (err.line, err.problem)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"", b"# only a comment\n", b"~\n", b"a:\n", b"a: ''\nb: ~\nc: null\nd: Null\ne: NULL\n",
+        b"- a\n- [b, {c: d}]\n-\n  - e\n", b"~: x\n'': y\n", b"a: ! 1\nb: !!str 2\n",
+        b"a: &x 1\nb: 2\n", b"<<: x\n__line__: y\n", b"a: |\n  two\n  lines\n", b"a: \"\xc3\xa9\"\n",
+        b"? [a]\n: b\n", b"---\na: 1\n---\nb: 2\n", b"a: *x\n", b"a: !!int 3\n", b"a: [1, 2",
+        b"a: 1\nb: {a: 1, a: 2}\n", b"[" * 49 + b"]" * 49, b"[" * 51 + b"]" * 51,
+    ],
+)  # fmt: skip
+def test_yaml_events_path_makes_what_the_loaders_make(raw, monkeypatch):
+    """load_yaml builds plain data straight from libyaml's events (`_from_events`) and leaves
+    the rest to the loaders: either way the same data, lines, or problem."""
+    found = _load_or_problem(raw)
+    monkeypatch.setattr(yamlload, "_LOADERS", (yamlload._Loader,))
+    assert found == _load_or_problem(raw)
+
+
+def test_yaml_events_path_reads_the_data_files_itself():
+    for name in ("data/claims.yml", "data/sources.yml", "data/article.yml"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        assert _with_lines(yamlload._from_events(yamlload.CParser(text))) == _with_lines(
+            load_yaml((ROOT / name).read_bytes())
+        )
 
 
 def test_yaml_keeps_scalars_as_strings_and_accepts_bom_and_crlf():
