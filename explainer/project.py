@@ -115,6 +115,9 @@ def load_project(settings: Settings, today: dt.date | None = None) -> Project:
     return Project(article, sources, tuple(claims), settings, by_id, metas, info)
 
 
+_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the same data, parsed by libyaml
+
+
 def front_matter(text: str) -> dict[str, str]:
     """A page's front-matter title and description (those present), as text.
 
@@ -122,7 +125,7 @@ def front_matter(text: str) -> dict[str, str]:
     """
     match = re.match(r"---[ \t]*\n(.*?)\n---[ \t]*\n", text, re.DOTALL)
     try:
-        meta = yaml.safe_load(match.group(1)) if match else None
+        meta = yaml.load(match.group(1), Loader=_SAFE) if match else None
     except yaml.YAMLError:
         return {}
     meta = meta if isinstance(meta, dict) else {}
