@@ -121,29 +121,26 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     Most share pages are not pages of the build: they are written from the first one's
     rendering after the build (`on_post_build`; which ones: `pipeline.movable_share_pages`),
     unless `skeleton.OUTSIDE` is off."""
-    docs = {f.src_uri for f in files}
-    generated = pipeline.generated_files(_project(config), _site(config))
-    shares = [path for path in generated if pipeline.is_share_page(path)]
+    docs, project, state = {f.src_uri for f in files}, _project(config), config[SHARE]
     # Under --dirty the engine rebuilds generated pages only: share pages stay in the engine.
     if skeleton.OUTSIDE and not RUN["serve"] and not RUN["dirty"]:
         built = files.documentation_pages(inclusion=InclusionLevel.is_included)
         sources = {f.src_uri: f.content_string for f in built}
-        for claim_id in pipeline.movable_share_pages(_project(config), sources):
+        for claim_id in pipeline.movable_share_pages(project, sources):
             path = share.share_uri(claim_id)  # in claim order, as the sitemap lists them
-            config[SHARE].outside[claim_id] = File.generated(config, path, content="")
-    outside = {f.src_uri for f in config[SHARE].outside.values()}
-    for path, content in generated.items():
-        if RUN["serve"] and pipeline.is_share_page(path):
-            continue
+            state.outside[claim_id] = File.generated(config, path, content="")
+    shares = [] if RUN["serve"] else [share.share_uri(c.claim_id) for c in project.claims]
+    # No share page's Markdown under `mkdocs serve`, nor for those written outside the engine.
+    leave_out = project.by_id.keys() if RUN["serve"] else state.outside.keys()
+    generated = pipeline.generated_files(project, _site(config), leave_out)
+    for path in [*generated, *shares]:
         if path in docs:
             raise PluginError(f"{_docs_rel(config)}/{path}: clashes with a generated file")
-        if path in outside:
-            continue
+    for path, content in generated.items():
         page = path.endswith(".md")  # share pages: built and in the sitemap, not in the menu
         level = InclusionLevel.NOT_IN_NAV if page else InclusionLevel.UNDEFINED
         files.append(File.generated(config, path, content=content, inclusion=level))
     if not RUN["serve"]:
-        state = config[SHARE]
         state.shares = [
             state.outside.get(pipeline.share_claim(path)) or files.get_file_from_path(path)
             for path in shares

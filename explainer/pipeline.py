@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from . import cards, csp, headtags, palette, payloads, search, share, skeleton
@@ -32,10 +33,13 @@ class PipelineError(Exception):
     """A problem with the built site that stops the build; the message names the file."""
 
 
-def generated_files(project: Project, site: Site) -> dict[str, str]:
-    """Site-relative path => content of every file the claims add to the site."""
+def generated_files(
+    project: Project, site: Site, leave_out: Collection[str] = ()
+) -> dict[str, str]:
+    """Site-relative path => content of every file the claims add to the site; `leave_out`:
+    claims whose share page an adapter makes otherwise (or not at all)."""
     titles = page_titles(project)
-    files = share.share_pages(project, titles, site.description)
+    files = share.share_pages(project, titles, site.description, leave_out)
     urls = {page: site.page_url(page) for page in titles}
     payload = payloads.claims_payload(project, urls, site.url)
     files["claims.json"] = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"

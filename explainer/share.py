@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
 
@@ -129,11 +130,15 @@ def _link(source: Source) -> str:
     return f'<a href="{escape(source.url)}" rel="noreferrer">“{escape(name)}”</a>{remark}'
 
 
-def share_pages(project: Project, titles: dict[str, str], intro: str = "") -> dict[str, str]:
-    """Every claim's share page: docs-relative path => Markdown; `titles` maps page => title."""
+def share_pages(
+    project: Project, titles: dict[str, str], intro: str = "", leave_out: Collection[str] = ()
+) -> dict[str, str]:
+    """Every claim's share page but those of `leave_out` (claim ids): docs-relative path =>
+    Markdown; `titles` maps page => title."""
     return {
         share_uri(c.claim_id): share_markdown(project, c, titles.get(c.page, c.page), intro)
         for c in project.claims
+        if c.claim_id not in leave_out
     }
 
 
