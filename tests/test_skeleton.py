@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 
 from explainer import skeleton
 from explainer.pipeline import is_page
@@ -239,3 +240,14 @@ def test_entries_are_whole_list_items_with_their_nested_lists():
         "claim-a": '<li class="factbox__claim x" id="claim-a"><ul><li>s</li><li>t</li></ul></li>',
         "claim-b": '<li class="factbox__claim" id="claim-b">b</li>',
     }
+
+
+@pytest.mark.parametrize("name", ["claims.json", "claims/us-cloud-act.md", "claims/hdh-official-name-creation.md"])
+def test_a_page_of_docs_where_a_generated_file_goes_stops_the_build(tmp_path, name, caplog):
+    """claims.json, a share page written outside the engine, the first (built by it)."""
+    project = _own_copy(tmp_path)
+    (project / "docs" / name).parent.mkdir(exist_ok=True)
+    (project / "docs" / name).write_text("# Mine\n", encoding="utf-8")
+    with pytest.raises(Abort):
+        _build(project, tmp_path / "site")
+    assert f"docs/{name}: clashes with a generated file" in caplog.text
