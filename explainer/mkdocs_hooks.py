@@ -10,7 +10,6 @@ The Content-Security-Policy step is the other hook file, `mkdocs_csp.py`.
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +22,10 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from explainer import pipeline, search, share, skeleton
-from explainer.headtags import Site
+from explainer import pipeline, search, share, sitefolders, skeleton
+from explainer.headtags import CARDS, Site
 from explainer.mkdocs_csp import SECURE  # a config key: the CSP hook's secure(), if it is on
-from explainer.model import EXTENSION, Project, Settings, claim_anchor
+from explainer.model import EXTENSION, SHARE_DIR, Project, Settings, claim_anchor
 from explainer.pagecache import PageCache
 from explainer.problems import ClaimsError
 from explainer.project import load_project
@@ -96,7 +95,8 @@ class _ShareState:
     entries: dict[str, tuple[str, str]] = field(default_factory=dict)
     held: dict[str, list[str]] = field(default_factory=dict)  # page => blocks search.hold_back
     # took out of its content until Material's search plugin has read it
-    folders: threading.Thread | None = None  # making the folders of `outside` (_make_folders)
+    folders: threading.Thread | None = None  # making the folders of `outside`
+    aside: threading.Thread | None = None  # removing the last build's share pages and cards
 
 
 def _site(config: MkDocsConfig) -> Site:
@@ -116,6 +116,14 @@ def on_config(config: MkDocsConfig) -> None:
     config.extra_javascript.extend(js)
 
 
+def on_pre_build(config: MkDocsConfig) -> None:
+    """Move the last build's share pages and cards out of MkDocs' way, to be removed in a
+    thread while this build runs (`sitefolders.move_aside`); on_post_build waits for it."""
+    if not RUN["serve"] and not RUN["dirty"]:
+        site = Path(config.site_dir)
+        config[SHARE].aside = sitefolders.move_aside(site, (SHARE_DIR, CARDS))
+
+
 @event_priority(50)  # before mkdocs-redirects reads the pages in its own on_files
 @_errors_as_plugin_error
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -132,7 +140,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         for claim_id in pipeline.movable_share_pages(project, sources):
             path = share.share_uri(claim_id)  # in claim order, as the sitemap lists them
             state.outside[claim_id] = File.generated(config, path, content="")
-        state.folders = _make_folders([f.abs_dest_path for f in state.outside.values()])
+        state.folders = sitefolders.make_folders([f.abs_dest_path for f in state.outside.values()])
     shares = [] if RUN["serve"] else [share.share_uri(c.claim_id) for c in project.claims]
     # No share page's Markdown under `mkdocs serve`, nor for those written outside the engine.
     leave_out = project.by_id.keys() if RUN["serve"] else state.outside.keys()
@@ -150,26 +158,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             for path in shares
         ]
     return files
-
-
-def _make_folders(paths: list[str]) -> threading.Thread:
-    """Start making the folders these files will be written to, in a thread of their own.
-
-    A new folder costs this machine's disk 0.15-0.5 ms of kernel time, 10-30 ms for the share
-    pages, most of which a thread overlaps with the build's own work (site/ is clean by
-    on_files). What it leaves undone, `_write_outside` does and reports.
-    """
-
-    def make() -> None:
-        for path in paths:
-            try:
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-            except OSError:
-                return
-
-    thread = threading.Thread(target=make, name="explainer-share-folders", daemon=True)
-    thread.start()
-    return thread
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -305,6 +293,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     _write_outside(config)
     cache = Path(config.config_file_path).parent / pipeline.CARD_CACHE
     pipeline.finish_site(Path(config.site_dir), _project(config), _site(config), cache)
+    if left := sitefolders.removed(Path(config.site_dir), config[SHARE].aside):
+        raise pipeline.PipelineError(f"{left[0]}: could not be removed; remove it by hand")
 
 
 def _write_outside(config: MkDocsConfig) -> None:
