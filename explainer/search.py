@@ -23,13 +23,17 @@ ZENSICAL_INDEX = "search.json"  # where Zensical writes it, with "items" for "do
 FACTBOX = "#fact-box"  # the id of render_factbox's heading
 
 # Blocks whose text never reaches the index: the timeline's drawing and list (Material's
-# `data-search-exclude`) and the fact box lists (emptied by add_claims). Under MkDocs they are
-# held back while Material's search plugin reads the page (`hold_back`, `put_back`): it parses
-# every tag it is given, a third of its time on this site, to skip them. Off in tests (HOLD).
-HOLD = True
+# `data-search-exclude`) and the list under the fact box's heading (emptied by add_claims).
+# Under MkDocs they are held back while Material's search plugin reads the page (`hold_back`,
+# `put_back`): it parses every tag it is given, some 60% of its time on this site, only to
+# skip them. Held only where the plugin would make nothing of them: whole blocks without a
+# heading or a nested element of their own name, in pages without comments or scripts.
+HOLD = True  # tests/test_search_hold.py turns it off to compare whole sites
 _HELD_START = re.compile(
-    r'<(ol|figure)\s[^>]*?(?:data-search-exclude="true"|class="factbox__list")[^>]*>'
+    r'<(ol|figure)\s[^>]*?data-search-exclude="true"[^>]*>|(?<=</h2>)<(ol) class="factbox__list">'
 )
+_FACT_BOX_HEADING = '<h2 id="fact-box"'  # render_factbox's, with the toc's permalink inside
+_UNREAD = re.compile(r"<!--|<script|<h[1-6][\s>]", re.IGNORECASE)
 _HELD_MARK = "<!--explainer-held:{}-->"
 _HELD_MARK_RE = re.compile(r"<!--explainer-held:(\d+)-->")
 # What Material's search plugin removes from every page it indexes, after reading it.
@@ -78,34 +82,41 @@ def rewrite_index(text: str, project: Project) -> str:
     return json.dumps(index, separators=(",", ":"), ensure_ascii=key == "docs")
 
 
-def _element_end(html: str, tag: str, start: int) -> int | None:
-    """Where the element whose start tag ends at `start` ends (after its end tag), counting
-    nested elements of the same name; None if it is not closed."""
-    opening, depth, at = re.compile(rf"<{tag}[\s>]|</{tag}>"), 1, start
+def _element_end(html: str, tag: str, start: int) -> tuple[int, bool] | None:
+    """Where the element whose start tag ends at `start` ends (after its end tag), and whether
+    it holds an element of its own name; None if it is not closed."""
+    opening, depth, at, nested = re.compile(rf"<{tag}[\s>]|</{tag}>"), 1, start, False
     while depth:
         found = opening.search(html, at)
         if found is None:
             return None
-        depth += -1 if found.group(0).startswith("</") else 1
-        at = found.end()
-    return at
+        opens = not found.group(0).startswith("</")
+        depth, nested, at = depth + (1 if opens else -1), nested or opens, found.end()
+    return at, nested
 
 
 def hold_back(html: str) -> tuple[str, list[str]]:
     """The page with each block the index never takes replaced by a comment, and the blocks.
 
-    '<p>a</p><ol class="factbox__list">…</ol>' => ('<p>a</p><!--explainer-held:0-->', ['<ol…</ol>'])
-    A page holding such a comment already, or a block left open, is returned whole.
+    '<p>a</p><ol data-search-exclude="true">…</ol>' => ('<p>a</p><!--explainer-held:0-->',
+    ['<ol data-search-exclude="true">…</ol>']). A page with a comment or a script is returned
+    whole; a block with a heading or a nested element of its own name stays where it is.
     """
-    if _HELD_MARK_RE.search(html):
+    if re.search(r"<!--|<script", html, re.IGNORECASE):
         return html, []
     parts, held, done = [], [], 0
     for start in _HELD_START.finditer(html):
-        if start.start() < done:
-            continue  # inside a block already held
-        end = _element_end(html, start.group(1), start.end())
-        if end is None:
+        tag = start.group(1) or start.group(2)
+        if start.group(2) and html.rfind("<h2", 0, start.start()) != html.rfind(
+            _FACT_BOX_HEADING, 0, start.start()
+        ):
+            continue  # a list under another heading: the plugin indexes it
+        found = _element_end(html, tag, start.end())
+        if found is None:
             return html, []
+        end, nested = found
+        if start.start() < done or nested or _UNREAD.search(html, start.end(), end):
+            continue
         parts += [html[done : start.start()], _HELD_MARK.format(len(held))]
         held.append(html[start.start() : end])
         done = end
@@ -114,5 +125,9 @@ def hold_back(html: str) -> tuple[str, list[str]]:
 
 def put_back(html: str, held: list[str]) -> str:
     """Undo hold_back after Material's search plugin has read the page, with the blocks as it
-    leaves what it reads: without their data-search-* attributes."""
+    leaves what it reads: without their data-search-* attributes. Raises ValueError when the
+    marks are not each there once (something between the two changed them)."""
+    found = [int(m.group(1)) for m in _HELD_MARK_RE.finditer(html)]
+    if found != list(range(len(held))):
+        raise ValueError(f"{len(held)} blocks held back from search, {len(found)} marks found")
     return _HELD_MARK_RE.sub(lambda m: _SEARCH_ATTRIBUTE.sub("", held[int(m.group(1))]), html)
