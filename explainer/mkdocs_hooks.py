@@ -93,10 +93,10 @@ class _ShareState:
     # first is always built by the engine, and the skeleton is made from it
     outside: dict[str, File] = field(default_factory=dict)
     entries: dict[str, tuple[str, str]] = field(default_factory=dict)
-    held: dict[str, list[str]] = field(default_factory=dict)  # page => blocks search.hold_back
-    # took out of its content until Material's search plugin has read it
+    # page => the blocks search.hold_back took out of it until Material's search plugin read it
+    held: dict[str, list[str]] = field(default_factory=dict)
     folders: threading.Thread | None = None  # making the folders of `outside`
-    aside: threading.Thread | None = None  # removing the last build's share pages and cards
+    aside: sitefolders.Aside | None = None  # removing the last build's share pages and cards
 
 
 def _site(config: MkDocsConfig) -> Site:
@@ -118,9 +118,12 @@ def on_config(config: MkDocsConfig) -> None:
 
 def on_pre_build(config: MkDocsConfig) -> None:
     """Move the last build's share pages and cards out of MkDocs' way, to be removed in a
-    thread while this build runs (`sitefolders.move_aside`); on_post_build waits for it."""
-    if not RUN["serve"] and not RUN["dirty"]:
-        site = Path(config.site_dir)
+    thread while this build runs (`sitefolders.move_aside`); on_post_build waits for it.
+    Under --dirty, unlink the share pages linked from build/share-pages/ instead."""
+    site = Path(config.site_dir)
+    if RUN["dirty"]:  # the engine writes the share pages over the last build's: unlink first
+        sitefolders.unlink_linked(site / SHARE_DIR, "*/index.html")
+    elif not RUN["serve"]:
         config[SHARE].aside = sitefolders.move_aside(site, (SHARE_DIR, CARDS))
 
 
@@ -140,7 +143,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         for claim_id in pipeline.movable_share_pages(project, sources):
             path = share.share_uri(claim_id)  # in claim order, as the sitemap lists them
             state.outside[claim_id] = File.generated(config, path, content="")
-        state.folders = sitefolders.make_folders([f.abs_dest_path for f in state.outside.values()])
     shares = [] if RUN["serve"] else [share.share_uri(c.claim_id) for c in project.claims]
     # No share page's Markdown under `mkdocs serve`, nor for those written outside the engine.
     leave_out = project.by_id.keys() if RUN["serve"] else state.outside.keys()
@@ -148,6 +150,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path in [*generated, *shares]:
         if path in docs:
             raise PluginError(f"{_docs_rel(config)}/{path}: clashes with a generated file")
+    if state.outside:
+        state.folders = sitefolders.make_folders([f.abs_dest_path for f in state.outside.values()])
     for path, content in generated.items():
         page = path.endswith(".md")  # share pages: built and in the sitemap, not in the menu
         level = InclusionLevel.NOT_IN_NAV if page else InclusionLevel.UNDEFINED
@@ -201,17 +205,22 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return pipeline.share_content(_project(config), _site(config), claim, entry)
     state.entries.update((key, (page.url, entry)) for key, entry in found.items())
     if search.HOLD and _search_reads_pages(config):
-        html, state.held[page.file.src_uri] = search.hold_back(html)
+        html, held = search.hold_back(html)
+        if held:
+            state.held[page.file.src_uri] = held
     return html
 
 
 @event_priority(-100)  # after every other plugin has had its say on the context
+@_errors_as_plugin_error
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
     """Put back what the search plugin was spared; render the theme once, with slots, for the
     share pages, and in full for an odd one out."""
-    held = config[SHARE].held.pop(page.file.src_uri, None)
-    if held is not None:
-        page.content = search.put_back(page.content, held)
+    if held := config[SHARE].held.pop(page.file.src_uri, None):
+        try:
+            page.content = search.put_back(page.content, held)
+        except ValueError as err:
+            raise pipeline.PipelineError(f"{page.file.src_uri}: {err}") from None
     if page.meta.get("template") != skeleton.TEMPLATE:
         return context
     state: _ShareState = config[SHARE]
@@ -231,12 +240,8 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Fill a share page into the skeleton; add every page's link-preview tags (before the CSP
     step hashes the page)."""
-    state: _ShareState = config[SHARE]
-    if page.file.src_uri in state.held:
-        raise pipeline.PipelineError(
-            f"{page.file.src_uri}: blocks held back from search not put back"
-        )
     if page.meta.get("template") == skeleton.TEMPLATE:
+        state: _ShareState = config[SHARE]
         output = state.full.pop(page.file.src_uri, None) or skeleton.fill(state.skeleton, page)
     name = page.file.src_uri.removesuffix(".md")
     return pipeline.finish_page(output, name, _project(config), _site(config))
@@ -293,7 +298,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     _write_outside(config)
     cache = Path(config.config_file_path).parent / pipeline.CARD_CACHE
     pipeline.finish_site(Path(config.site_dir), _project(config), _site(config), cache)
-    if left := sitefolders.removed(Path(config.site_dir), config[SHARE].aside):
+    if left := sitefolders.removed(config[SHARE].aside):
         raise pipeline.PipelineError(f"{left[0]}: could not be removed; remove it by hand")
 
 

@@ -9,9 +9,11 @@ done, or reported, by the caller: `make_folders` is followed by the writer's own
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 ASIDE = ".explainer-old-"  # hidden: MkDocs' clean leaves hidden entries of site/ alone
@@ -36,29 +38,50 @@ def make_folders(paths: list[str]) -> threading.Thread:
     return _start(make)
 
 
-def move_aside(site: Path, names: tuple[str, ...]) -> threading.Thread | None:
+@dataclass
+class Aside:
+    """The folders `move_aside` is removing, and its thread."""
+
+    folders: list[Path]
+    thread: threading.Thread
+
+
+def move_aside(site: Path, names: tuple[str, ...]) -> Aside | None:
     """Move these folders of the site ("claims", "assets/cards") into a hidden folder of it and
     start removing that, with any such folder a killed build left. For a build that cleans the
-    site anyway (not `--dirty`): MkDocs then has that much less to remove before it starts."""
+    site anyway (not `--dirty`): MkDocs then has that much less to remove before it starts.
+    Only real folders of the site move: none reached through a symbolic link."""
     if not site.is_dir():
         return None
+    real = os.path.realpath(site)
     aside = site / f"{ASIDE}{os.getpid()}"
     for name in names:
         path = site / name
-        if path.is_dir() and not path.is_symlink():
+        if path.is_dir() and os.path.realpath(path) == os.path.join(real, *name.split("/")):
             try:
                 aside.mkdir(exist_ok=True)
                 os.rename(path, aside / path.name)
             except OSError:
                 continue  # left where it is: MkDocs' clean removes it
-    old = sorted(site.glob(f"{ASIDE}*"))
-    if not old:
+    folders = sorted(site.glob(f"{ASIDE}*"))
+    if not folders:
         return None
-    return _start(lambda: [shutil.rmtree(path, ignore_errors=True) for path in old])
+    return Aside(folders, _start(lambda: [shutil.rmtree(p, ignore_errors=True) for p in folders]))
 
 
-def removed(site: Path, thread: threading.Thread | None) -> list[Path]:
-    """Wait for `move_aside`'s thread; return the hidden folders it could not remove."""
-    if thread is not None:
-        thread.join()
-    return sorted(site.glob(f"{ASIDE}*")) if site.is_dir() else []
+def removed(aside: Aside | None) -> list[Path]:
+    """Wait for `move_aside`'s thread; return the folders it could not remove."""
+    if aside is None:
+        return []
+    aside.thread.join()
+    return [path for path in aside.folders if path.exists()]
+
+
+def unlink_linked(folder: Path, pattern: str) -> None:
+    """Remove the files matching `pattern` under `folder` that have other hard links (pages
+    linked from a cache, pagecache.py): for a build that writes them again without removing
+    them first (`--dirty`), which would otherwise write through the link into the cache."""
+    for path in folder.glob(pattern) if folder.is_dir() else []:
+        with contextlib.suppress(OSError):
+            if path.stat().st_nlink > 1:
+                path.unlink()

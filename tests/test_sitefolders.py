@@ -26,10 +26,10 @@ def _site(tmp_path: Path) -> Path:
 def test_folders_moved_aside_are_out_of_the_engines_way_and_then_gone(tmp_path):
     site = _site(tmp_path)
     (site / ".explainer-old-1").mkdir()  # left by a killed build
-    thread = sitefolders.move_aside(site, ("claims", "assets/cards"))
+    aside = sitefolders.move_aside(site, ("claims", "assets/cards"))
     assert not (site / "claims").exists() and not (site / "assets/cards").exists()
     clean_directory(str(site))  # MkDocs' clean, at the same time: hidden entries stay
-    assert sitefolders.removed(site, thread) == []
+    assert sitefolders.removed(aside) == []
     assert sorted(os.listdir(site)) == []
 
 
@@ -38,14 +38,32 @@ def test_nothing_to_move_aside_starts_nothing(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     assert sitefolders.move_aside(site, ("claims",)) is None
-    assert sitefolders.removed(site, None) == []
+    assert sitefolders.removed(None) == []
 
 
 def test_what_could_not_be_removed_is_named(tmp_path, monkeypatch):
     site = _site(tmp_path)
     monkeypatch.setattr(sitefolders.shutil, "rmtree", lambda path, ignore_errors: None)
-    left = sitefolders.removed(site, sitefolders.move_aside(site, ("claims",)))
+    left = sitefolders.removed(sitefolders.move_aside(site, ("claims",)))
     assert left == [site / f".explainer-old-{os.getpid()}"]
+
+
+def test_only_real_folders_of_the_site_move(tmp_path):
+    site, elsewhere = _site(tmp_path), tmp_path / "elsewhere"
+    (elsewhere / "cards").mkdir(parents=True)
+    (site / "assets" / "cards").rename(tmp_path / "gone")
+    os.rmdir(site / "assets")
+    (site / "assets").symlink_to(elsewhere)  # site/assets/cards is elsewhere/cards
+    sitefolders.removed(sitefolders.move_aside(site, ("assets/cards",)))
+    assert (elsewhere / "cards").is_dir()
+
+
+def test_pages_linked_from_a_cache_are_unlinked_others_kept(tmp_path):
+    site = _site(tmp_path)
+    os.link(site / "claims/a/index.html", tmp_path / "kept.html")
+    sitefolders.unlink_linked(site / "claims", "*/index.html")
+    assert not (site / "claims/a/index.html").exists()
+    assert (site / "claims/b/index.html").exists() and (tmp_path / "kept.html").exists()
 
 
 def test_folders_are_made_for_the_files_named(tmp_path):

@@ -8,6 +8,7 @@ copy of the project with the preview-card cache shared. Each build is about two 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from explainer import skeleton
+from explainer import pagecache, skeleton
 from explainer.pipeline import is_page
 
 from .helpers import ROOT, copy_project, load_real_project, snapshot
@@ -127,6 +128,11 @@ def test_a_dirty_build_rebuilds_every_share_page(tmp_path):
     build(config, dirty=True)  # the claims' pages are left as they were, their entries unread
     page = site / "claims" / "anticor-cnam-senate-criticism" / "index.html"
     assert "Cnam&#x27;s board" in page.read_text(encoding="utf-8")
+    # The engine wrote the share pages over the last build's, which were links to kept pages:
+    # the kept pages are as they were (explainer/pagecache.py names them by their digest).
+    for kept in [p for p in (project / "build" / "share-pages").iterdir() if p.name.count(".") == 2]:
+        digest = hashlib.sha256(kept.read_bytes()).hexdigest()[: pagecache.DIGEST]
+        assert kept.name.split(".")[1] == digest, kept.name
 
 
 def test_pages_with_markup_of_their_own_keep_their_share_pages_in_the_engine(
