@@ -47,12 +47,13 @@ def on_config(config: MkDocsConfig) -> None:
 
 class Secure:
     """`secure` for one build, and what its results depend on besides the page (`version`:
-    this step's code and mode), for a cache of secured pages."""
+    this step's code, its mode and Python's), for a cache of secured pages."""
 
     def __init__(self, config: MkDocsConfig) -> None:
         self.config = config
         code = b"".join(Path(m.__file__).read_bytes() for m in (csp, sys.modules[__name__]))
-        self.version = hashlib.sha256(code + repr(RUN).encode()).digest()
+        # html.parser, which csp.py reads pages with, changes between Python releases.
+        self.version = hashlib.sha256(code + repr((RUN, sys.version)).encode()).digest()
 
     def __call__(self, html: str, where: str) -> str:
         return secure(html, where, self.config)

@@ -57,3 +57,12 @@ def test_a_site_file_left_from_before_is_replaced_not_written_through(tmp_path):
     _write(cache, b"v1", "<head></head>new", path, calls)  # path still links the old kept page
     kept = sorted(p.read_text("utf-8") for p in cache.iterdir())
     assert kept == ["<head><meta policy></head>new", "<head><meta policy></head>old"]
+
+
+def test_a_cache_that_cannot_be_written_only_misses(tmp_path):
+    folder, calls = tmp_path / "cache", []
+    folder.write_text("a file where the folder would be", encoding="utf-8")
+    for name in ("a.html", "b.html"):
+        assert _write(folder, b"v1", "<head></head>x", tmp_path / name, calls) is False
+    assert (tmp_path / "b.html").read_text("utf-8") == "<head><meta policy></head>x"
+    assert len(calls) == 2
