@@ -184,13 +184,11 @@ class RefTreeprocessor(Treeprocessor):
         for child in [*text[1:], *(n for c in children for n in (c, *self._pieces(c.tail)))]:
             if isinstance(child, etree.Element):
                 parent.append(child)
-            else:
-                last = parent[-1]  # text after an element is its tail
-                last.tail = child
-        # (a tail piece always follows the element it belongs to: see _pieces)
+            else:  # _pieces puts text after the element it follows: that element's tail
+                parent[-1].tail = child
 
     def _pieces(self, text: str | None) -> list:
-        """ "a \x02explainer:0\x03 b" => ["a ", <sup>, " b"]: text, then element and its tail."""
+        r""" "a \x02explainer:0\x03 b" => ["a ", <sup>, " b"]: text, then element and its tail."""
         if not text or PLACEHOLDER_PREFIX not in text or isinstance(text, AtomicString):
             return [text]  # atomic text (code) is never read for markup, as the inline pass
         kind, out, last = type(text), [], 0

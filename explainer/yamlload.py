@@ -4,10 +4,12 @@ Every plain scalar stays a string (no YAML 1.1 surprises: `NO`, `1.10`, `2021-03
 `null`/`~`/empty. Duplicate keys, aliases, oversized input and bad encodings are refused with
 a line number. No file I/O: the caller reads the bytes.
 
-Speed: when PyYAML has libyaml, its C parser reads the text (most of the time a load takes)
-and the same Python composer and constructors as below build the data, so the checks above
-hold either way. Text the C parser refuses is read again by the pure-Python parser, whose
-messages the explanations below are written for.
+Speed: when PyYAML has libyaml, its C parser reads the text and `_from_events` builds plain
+mappings, lists and strings straight from its events. Anything else (a tag, an anchor or
+alias, a repeated or non-text key, deep nesting, an error) goes to the loaders below, libyaml's
+parser with the Python composer and constructors first, so the checks above hold either way;
+text the C parser refuses is read again by the pure-Python parser, whose messages the
+explanations below are written for.
 """
 
 from __future__ import annotations
@@ -167,7 +169,7 @@ def _explain(err: yaml.MarkedYAMLError) -> str:
 
 
 class _Unusual(Exception):
-    """Something `_from_events` leaves to the loaders: a tag, an alias, a repeated key, a
+    """Something `_from_events` leaves to the loaders: a tag, an anchor or alias, a repeated or
     non-scalar key, more than one document or deep nesting (their messages are theirs)."""
 
 
@@ -188,6 +190,8 @@ def _from_events(parser) -> object:
 def _value(parser, event: yaml.Event, depth: int) -> object:
     if depth > MAX_DEPTH or getattr(event, "tag", None) not in (None, "!"):
         raise _Unusual
+    if getattr(event, "anchor", None) is not None:
+        raise _Unusual  # the loaders check anchors (a repeated one is refused)
     kind = type(event)
     if kind is yaml.ScalarEvent:
         value = event.value

@@ -243,6 +243,7 @@ def _load_or_problem(raw: bytes):
         b"a: &x 1\nb: 2\n", b"<<: x\n__line__: y\n", b"a: |\n  two\n  lines\n", b"a: \"\xc3\xa9\"\n",
         b"? [a]\n: b\n", b"---\na: 1\n---\nb: 2\n", b"a: *x\n", b"a: !!int 3\n", b"a: [1, 2",
         b"a: 1\nb: {a: 1, a: 2}\n", b"[" * 49 + b"]" * 49, b"[" * 51 + b"]" * 51,
+        b"a: &x 1\nb: &x 2\n", b"- &x\n  a: 1\n",
     ],
 )  # fmt: skip
 def test_yaml_events_path_makes_what_the_loaders_make(raw, monkeypatch):
