@@ -16,7 +16,7 @@ import io
 import json
 import os
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import PIL
@@ -157,7 +157,7 @@ def _drawing_key(site_name: str) -> list:
 
 
 def _key(card: Card, drawing: list) -> str:
-    data = [asdict(card), *drawing]
+    data = [{f.name: getattr(card, f.name) for f in fields(card)}, *drawing]  # as asdict()
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -180,9 +180,12 @@ def _copy_whole(source: Path, target: Path) -> None:
 def write_cards(project: Project, site: Site, site_dir: Path, cache: Path | None) -> int:
     """Write every card into site_dir/assets/cards/; return how many had to be drawn."""
     drawn, drawing = 0, _drawing_key(site.name) if cache else []
+    folders: set[Path] = set()
     for name, card in card_specs(project, site).items():
         path = site_dir / CARDS / f"{name}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
         path.unlink(missing_ok=True)  # may be a link to a cached card: never write through it
         cached = cache / f"{_key(card, drawing)}.png" if cache else None
         if cached and cached.is_file():
