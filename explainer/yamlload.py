@@ -187,19 +187,31 @@ def _from_events(parser) -> object:
     return data
 
 
+# The implicit resolvers by a plain scalar's first character ("" for the empty one), those for
+# any first character appended: what Resolver.resolve tries, in its order.
+_BY_FIRST = {
+    first: tuple(rx for _, rx in [*resolvers, *_RESOLVERS.get(None, [])])
+    for first, resolvers in _RESOLVERS.items()
+    if first is not None
+}
+_ANY_FIRST = tuple(rx for _, rx in _RESOLVERS.get(None, []))
+
+
 def _value(parser, event: yaml.Event, depth: int) -> object:
+    kind = type(event)
+    if kind is yaml.ScalarEvent:
+        tag, value = event.tag, event.value
+        if depth > MAX_DEPTH or event.anchor is not None or tag not in (None, "!"):
+            raise _Unusual  # the loaders check anchors (a repeated one is refused) and tags
+        if tag is None and event.implicit[0]:
+            resolvers = _BY_FIRST.get(value[:1], _ANY_FIRST)
+            if resolvers and any(regexp.match(value) for regexp in resolvers):
+                return None
+        return value
     if depth > MAX_DEPTH or getattr(event, "tag", None) not in (None, "!"):
         raise _Unusual
     if getattr(event, "anchor", None) is not None:
-        raise _Unusual  # the loaders check anchors (a repeated one is refused)
-    kind = type(event)
-    if kind is yaml.ScalarEvent:
-        value = event.value
-        if event.tag is None and event.implicit[0]:
-            resolvers = _RESOLVERS.get(value[0] if value else "", []) + _RESOLVERS.get(None, [])
-            if any(regexp.match(value) for _, regexp in resolvers):
-                return None
-        return value
+        raise _Unusual
     if kind is yaml.SequenceStartEvent:
         items, lines = LineList(), []
         while not parser.check_event(yaml.SequenceEndEvent):
