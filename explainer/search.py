@@ -29,11 +29,14 @@ FACTBOX = "#fact-box"  # the id of render_factbox's heading
 # skip them. Held only where the plugin would make nothing of them: whole blocks without a
 # heading or a nested element of their own name, in pages without comments or scripts.
 HOLD = True  # tests/test_search_hold.py turns it off to compare whole sites
-_HELD_START = re.compile(
-    r'<(ol|figure)\s[^>]*?data-search-exclude="true"[^>]*>|(?<=</h2>)<(ol) class="factbox__list">'
-)
+# Where such blocks are (plain text: str.find is many times faster than a regex over a page),
+# then their start tags, read where found.
+_EXCLUDED, _FACT_BOX_LIST = 'data-search-exclude="true"', '</h2><ol class="factbox__list">'
+_HELD_TAG = re.compile(r"<(ol|figure)\s[^<>]*>")
 _FACT_BOX_HEADING = '<h2 id="fact-box"'  # render_factbox's, with the toc's permalink inside
-_UNREAD = re.compile(r"<!--|<script|<h[1-6][\s>]", re.IGNORECASE)
+# A comment, a script or a heading: any case, spelt out (IGNORECASE is several times slower).
+_COMMENT_OR_SCRIPT = re.compile(r"<!--|<[sS][cC][rR][iI][pP][tT]")
+_UNREAD = re.compile(r"<!--|<[sS][cC][rR][iI][pP][tT]|<[hH][1-6][\s>]")
 _HELD_MARK = "<!--explainer-held:{}-->"
 _HELD_MARK_RE = re.compile(r"<!--explainer-held:(\d+)-->")
 # What Material's search plugin removes from every page it indexes, after reading it.
@@ -95,6 +98,15 @@ def _element_end(html: str, tag: str, start: int) -> tuple[int, bool] | None:
     return at, nested
 
 
+def _all(html: str, text: str) -> list[int]:
+    """Where `text` is in `html`: 'abab', 'b' => [1, 3]."""
+    found, at = [], html.find(text)
+    while at >= 0:
+        found.append(at)
+        at = html.find(text, at + 1)
+    return found
+
+
 def hold_back(html: str) -> tuple[str, list[str]]:
     """The page with each block the index never takes replaced by a comment, and the blocks.
 
@@ -102,23 +114,27 @@ def hold_back(html: str) -> tuple[str, list[str]]:
     ['<ol data-search-exclude="true">…</ol>']). A page with a comment or a script is returned
     whole; a block with a heading or a nested element of its own name stays where it is.
     """
-    if re.search(r"<!--|<script", html, re.IGNORECASE):
+    if _COMMENT_OR_SCRIPT.search(html):
         return html, []
     parts, held, done = [], [], 0
-    for start in _HELD_START.finditer(html):
-        tag = start.group(1) or start.group(2)
-        if start.group(2) and html.rfind("<h2", 0, start.start()) != html.rfind(
-            _FACT_BOX_HEADING, 0, start.start()
-        ):
-            continue  # a list under another heading: the plugin indexes it
-        found = _element_end(html, tag, start.end())
-        if found is None:
+    for text, found in sorted((t, at) for t in (_EXCLUDED, _FACT_BOX_LIST) for at in _all(html, t)):
+        if text == _FACT_BOX_LIST:
+            at = found + len("</h2>")
+            if html.rfind("<h2", 0, at) != html.rfind(_FACT_BOX_HEADING, 0, at):
+                continue  # a list under another heading: the plugin indexes it
+        else:
+            at = html.rfind("<", 0, found)
+        tag = _HELD_TAG.match(html, at)
+        if at < done or tag is None or tag.end() < found + len(text):
+            continue  # inside a block already held, or not in an <ol> or <figure> start tag
+        block = _element_end(html, tag.group(1), tag.end())
+        if block is None:
             return html, []
-        end, nested = found
-        if start.start() < done or nested or _UNREAD.search(html, start.end(), end):
+        end, nested = block
+        if nested or _UNREAD.search(html, tag.end(), end):
             continue
-        parts += [html[done : start.start()], _HELD_MARK.format(len(held))]
-        held.append(html[start.start() : end])
+        parts += [html[done:at], _HELD_MARK.format(len(held))]
+        held.append(html[at:end])
         done = end
     return "".join(parts) + html[done:], held
 
