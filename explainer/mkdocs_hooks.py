@@ -23,7 +23,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
 from explainer import pipeline, search, share, sitefolders, skeleton
-from explainer.headtags import CARDS, Site
+from explainer.headtags import Site
 from explainer.mkdocs_csp import SECURE  # a config key: the CSP hook's secure(), if it is on
 from explainer.model import EXTENSION, SHARE_DIR, Project, Settings, claim_anchor
 from explainer.pagecache import PageCache
@@ -96,7 +96,6 @@ class _ShareState:
     # page => the blocks search.hold_back took out of it until Material's search plugin read it
     held: dict[str, list[str]] = field(default_factory=dict)
     folders: threading.Thread | None = None  # making the folders of `outside`
-    aside: sitefolders.Aside | None = None  # removing the last build's share pages and cards
 
 
 def _site(config: MkDocsConfig) -> Site:
@@ -117,14 +116,10 @@ def on_config(config: MkDocsConfig) -> None:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    """Move the last build's share pages and cards out of MkDocs' way, to be removed in a
-    thread while this build runs (`sitefolders.move_aside`); on_post_build waits for it.
-    Under --dirty, unlink the share pages linked from build/share-pages/ instead."""
-    site = Path(config.site_dir)
-    if RUN["dirty"]:  # the engine writes the share pages over the last build's: unlink first
-        sitefolders.unlink_linked(site / SHARE_DIR, "*/index.html")
-    elif not RUN["serve"]:
-        config[SHARE].aside = sitefolders.move_aside(site, (SHARE_DIR, CARDS))
+    """Under --dirty the engine writes the share pages over the last build's, some of them hard
+    links to kept pages (explainer/pagecache.py): unlink those first."""
+    if RUN["dirty"]:
+        sitefolders.unlink_linked(Path(config.site_dir) / SHARE_DIR, "*/index.html")
 
 
 @event_priority(50)  # before mkdocs-redirects reads the pages in its own on_files
@@ -298,8 +293,6 @@ def on_post_build(config: MkDocsConfig) -> None:
     _write_outside(config)
     cache = Path(config.config_file_path).parent / pipeline.CARD_CACHE
     pipeline.finish_site(Path(config.site_dir), _project(config), _site(config), cache)
-    if left := sitefolders.removed(config[SHARE].aside):
-        raise pipeline.PipelineError(f"{left[0]}: could not be removed; remove it by hand")
 
 
 def _write_outside(config: MkDocsConfig) -> None:
