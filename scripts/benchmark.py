@@ -32,6 +32,7 @@ import datetime as dt
 import gzip
 import itertools
 import json
+import math
 import os
 import platform
 import queue
@@ -581,10 +582,15 @@ def reload_times(
     `edits`: file (relative to the project) => the text a save appends to its original (with
     the save's number, so every save changes the file); saves alternate between the files. A
     first round warms up and is not counted; after each reload the log must stay quiet for 1 s
-    (a save that set off two rebuilds would otherwise lend its second to the next save). Each
-    save then waits a random part of MkDocs' polling period (the same draws for every
-    variant): saved at a fixed pace, one variant's saves could keep landing just before a poll
-    and another's just after, 0.4 s apart for no reason of their own.
+    (a save that set off two rebuilds would otherwise lend its second to the next save).
+
+    When a save lands in MkDocs' polling period decides up to 0.5 s of its figure. Each watched
+    path is polled by its own thread every 0.5 s, and serve logs "Detected file changes" as the
+    poll sees a change: so after a file's first save, its poller's instants are known, and each
+    later save is made a chosen time before one of them (`lead_times`: the same spread of times
+    for every variant and file, in a seeded order). Saves at a fixed pace, or at random times,
+    let one variant's saves keep landing just before a poll and another's just after (runs O,
+    U and Z3 in BENCHMARKS.md).
     """
     port = nginx_local.free_port()
     process = subprocess.Popen(
@@ -604,14 +610,16 @@ def reload_times(
         settle(lines, 1.0)  # the watcher starts right after
         originals = {name: (project / name).read_text(encoding="utf-8") for name in edits}
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in edits}
-        phases = random.Random(14)
+        leads = lead_times(saves)
+        polled: dict[str, float] = {}  # file => when its poller last saw a change
         for n in range(saves + 1):
             for name, extra in edits.items():
                 text = originals[name] + extra.format(n=n)
-                time.sleep(phases.uniform(0, POLLING))
+                if name in polled:  # just before one of its poller's next instants
+                    time.sleep(before_poll(polled[name], leads[n - 1], time.perf_counter()))
                 start = time.perf_counter()
                 (project / name).write_text(text, encoding="utf-8")
-                detected = wait_for(lines, DETECTED, 120)
+                detected = polled[name] = wait_for(lines, DETECTED, 120)
                 reloaded = wait_for(lines, RELOADED, 120)
                 settle(lines, 1.0)
                 if n:
@@ -620,6 +628,21 @@ def reload_times(
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def lead_times(saves: int) -> list[float]:
+    """How long before a poll each counted save is made: evenly spread over the polling period,
+    in a seeded order, the same for every variant. 5 saves => 0.05, 0.15, …, 0.45 s, shuffled."""
+    leads = [(i + 0.5) * POLLING / saves for i in range(saves)]
+    random.Random(14).shuffle(leads)
+    return leads
+
+
+def before_poll(last: float, lead: float, now: float, margin: float = 0.05) -> float:
+    """Seconds to wait from `now` to `lead` before the first poll, at `last` plus a whole number
+    of periods, that is still at least `margin` away: (10.0, 0.2, 10.6) => 0.2 (poll at 11.0)."""
+    polls = math.ceil((now + lead + margin - last) / POLLING)
+    return last + polls * POLLING - lead - now
 
 
 def settle(lines: queue.Queue, quiet: float) -> None:
