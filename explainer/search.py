@@ -34,9 +34,9 @@ HOLD = True  # tests/test_search_hold.py turns it off to compare whole sites
 _EXCLUDED, _FACT_BOX_LIST = 'data-search-exclude="true"', '</h2><ol class="factbox__list">'
 _HELD_TAG = re.compile(r"<(ol|figure)\s[^<>]*>")
 _FACT_BOX_HEADING = '<h2 id="fact-box"'  # render_factbox's, with the toc's permalink inside
-# A comment, a script or a heading: any case, spelt out (IGNORECASE is several times slower).
+# Any case, spelt out (IGNORECASE is several times slower).
 _COMMENT_OR_SCRIPT = re.compile(r"<!--|<[sS][cC][rR][iI][pP][tT]")
-_UNREAD = re.compile(r"<!--|<[sS][cC][rR][iI][pP][tT]|<[hH][1-6][\s>]")
+_HEADING = re.compile(r"<[hH][1-6][\s>]")
 _HELD_MARK = "<!--explainer-held:{}-->"
 _HELD_MARK_RE = re.compile(r"<!--explainer-held:(\d+)-->")
 # What Material's search plugin removes from every page it indexes, after reading it.
@@ -131,7 +131,7 @@ def hold_back(html: str) -> tuple[str, list[str]]:
         if block is None:
             return html, []
         end, nested = block
-        if nested or _UNREAD.search(html, tag.end(), end):
+        if nested or _HEADING.search(html, tag.end(), end):
             continue
         parts += [html[done:at], _HELD_MARK.format(len(held))]
         held.append(html[at:end])

@@ -198,20 +198,17 @@ _ANY_FIRST = tuple(rx for _, rx in _RESOLVERS.get(None, []))
 
 
 def _value(parser, event: yaml.Event, depth: int) -> object:
+    tag = getattr(event, "tag", None)  # an alias has none, but an anchor (its name)
+    if depth > MAX_DEPTH or event.anchor is not None or tag not in (None, "!"):
+        raise _Unusual  # the loaders check anchors (a repeated one is refused) and tags
     kind = type(event)
     if kind is yaml.ScalarEvent:
-        tag, value = event.tag, event.value
-        if depth > MAX_DEPTH or event.anchor is not None or tag not in (None, "!"):
-            raise _Unusual  # the loaders check anchors (a repeated one is refused) and tags
+        value = event.value
         if tag is None and event.implicit[0]:
             resolvers = _BY_FIRST.get(value[:1], _ANY_FIRST)
             if resolvers and any(regexp.match(value) for regexp in resolvers):
                 return None
         return value
-    if depth > MAX_DEPTH or getattr(event, "tag", None) not in (None, "!"):
-        raise _Unusual
-    if getattr(event, "anchor", None) is not None:
-        raise _Unusual
     if kind is yaml.SequenceStartEvent:
         items, lines = LineList(), []
         while not parser.check_event(yaml.SequenceEndEvent):
@@ -234,7 +231,7 @@ def _value(parser, event: yaml.Event, depth: int) -> object:
             data[KEY_LINES][key] = event.start_mark.line + 1
         parser.get_event()
         return data
-    raise _Unusual  # an alias
+    raise _Unusual  # no other event starts a value
 
 
 def load_yaml(raw: bytes) -> object:
