@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import shutil
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from .claims import STATUS_LABELS
 from .factbox import format_when
 from .headtags import CARDS, Site
 from .model import SHARE_DIR, Project
+from .pagecache import copy_whole, place
 
 DRAWING = 1  # bump when the drawing below changes, so cached cards are redrawn
 
@@ -161,22 +160,6 @@ def _key(card: Card, drawing: list) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
-def _place(cached: Path, path: Path) -> None:
-    """Put a cached card in the site: a hard link where the file system allows (no bytes copied;
-    nothing writes into a card once placed: files are replaced, never rewritten), else a copy."""
-    try:
-        os.link(cached, path)
-    except OSError:
-        _copy_whole(cached, path)
-
-
-def _copy_whole(source: Path, target: Path) -> None:
-    """Copy a file so that the target is replaced whole (never written through, never half)."""
-    part = target.with_name(f".{target.name}.part")
-    shutil.copyfile(source, part)
-    os.replace(part, target)
-
-
 def write_cards(project: Project, site: Site, site_dir: Path, cache: Path | None) -> int:
     """Write every card into site_dir/assets/cards/; return how many had to be drawn."""
     drawn, drawing = 0, _drawing_key(site.name) if cache else []
@@ -189,11 +172,11 @@ def write_cards(project: Project, site: Site, site_dir: Path, cache: Path | None
         path.unlink(missing_ok=True)  # may be a link to a cached card: never write through it
         cached = cache / f"{_key(card, drawing)}.png" if cache else None
         if cached and cached.is_file():
-            _place(cached, path)
+            place(cached, path)
             continue
         path.write_bytes(png(card, site.name))
         drawn += 1
         if cached:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            _copy_whole(path, cached)
+            copy_whole(path, cached)
     return drawn

@@ -7,7 +7,8 @@ hard-link the same bytes kept from an earlier build. A page is kept under
 depends on, e.g. the CSP step's code), `digest` the finished bytes, which are checked before
 each use: a kept file written through one of its links (by a tool that writes into a built
 site's files instead of replacing them) is noticed at its next use and made again.
-File I/O only; what to finish with is the caller's.
+File I/O only; what to finish with is the caller's. `place` and `copy_whole` also put the
+preview cards in place (cards.py), kept the same way under the hash of what they are drawn from.
 """
 
 from __future__ import annotations
@@ -44,47 +45,55 @@ class PageCache:
         there is a sound one; return whether one was used."""
         key = hashlib.sha256(self.salt + page.encode("utf-8")).hexdigest()
         path.unlink(missing_ok=True)  # may be a link to a kept page: never write through it
-        if (data := self._kept(key)) is not None:
-            if not _link(self.folder / self.kept[key], path):
-                path.write_bytes(data)
-            return True
+        if self._sound(key):
+            with contextlib.suppress(OSError):  # removed since by a build sharing the folder
+                place(self.folder / self.kept[key], path)
+                return True
         data = finish(page).encode("utf-8")
         path.write_bytes(data)
         self._keep(path, f"{key}.{_digest(data)}.html")
         return False
 
-    def _kept(self, key: str) -> bytes | None:
-        """The bytes kept under `key` if they are sound; a kept file written through a link
-        since it was kept is removed, never to be used again."""
+    def _sound(self, key: str) -> bool:
+        """Whether a page is kept under `key` with the bytes its name says; a kept file written
+        through a link since it was kept is removed, never to be used again."""
         if (name := self.kept.get(key)) is None:
-            return None
+            return False
         try:
             data = (self.folder / name).read_bytes()
         except OSError:  # removed meanwhile, by another build sharing the folder
-            return None
+            return False
         if _digest(data) == name.split(".")[1]:
-            return data
+            return True
         with contextlib.suppress(OSError):
             (self.folder / name).unlink()
-        return None
+        return False
 
     def _keep(self, path: Path, name: str) -> None:
-        part = self.folder / f".{name}.{os.getpid()}.{threading.get_ident()}.part"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            if not _link(path, part):
-                shutil.copyfile(path, part)
-            os.replace(part, self.folder / name)  # readers see no file or the whole one
+            place(path, self.folder / name)
         except OSError:
-            with contextlib.suppress(OSError):
-                part.unlink()
             return
         self.kept[name.split(".")[0]] = name
 
 
-def _link(source: Path, target: Path) -> bool:
+def place(kept: Path, path: Path) -> None:
+    """Put a kept file at `path`: a hard link where the file system allows (no bytes copied;
+    whole at once; nothing may write into a placed file: files are replaced, never rewritten),
+    else a copy replacing whatever is there whole."""
     try:
-        os.link(source, target)
+        os.link(kept, path)
     except OSError:
-        return False
-    return True
+        copy_whole(kept, path)
+
+
+def copy_whole(source: Path, target: Path) -> None:
+    """Copy a file so that the target is replaced whole (never written through, never half)."""
+    part = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.part")
+    try:
+        shutil.copyfile(source, part)
+        os.replace(part, target)
+    finally:
+        with contextlib.suppress(OSError):
+            part.unlink()
