@@ -33,7 +33,7 @@ from .factbox import (
 from .markers import Marker, find_markers
 from .model import ANCHOR_PREFIX, OPTION_HELP, OPTIONS, Project, Settings
 from .problems import ClaimsError
-from .project import load_project
+from .project import load_project, read_pages
 from .sourcepage import render_source_page
 from .timeline import render_timeline
 
@@ -106,7 +106,7 @@ class MergeRefsTreeprocessor(Treeprocessor):
         self.ext = ext
 
     def run(self, root: etree.Element) -> None:
-        for parent in list(root.iter()):
+        for parent in self.ext.ref_parents:  # the only elements references were put in
             first = None  # the reference that the next ones join
             for child in list(parent):
                 if not _is_ref(child):
@@ -166,14 +166,28 @@ class RefTreeprocessor(Treeprocessor):
     def __init__(self, md, ext: ExplainerExtension) -> None:
         super().__init__(md)
         self.ext = ext
+        self.made: dict[int, etree.Element] = {}  # marker index => its reference, parsed
 
     def run(self, root: etree.Element) -> None:
-        if not any(marker.verb == "ref" for marker in self.ext.markers):
+        self.ext.ref_parents = []
+        refs = [i for i, marker in enumerate(self.ext.markers) if marker.verb == "ref"]
+        if not refs:
             return
-        for parent in list(root.iter()):
-            texts = [parent.text, *(child.tail for child in parent)]
-            if any(text and PLACEHOLDER_PREFIX in text for text in texts):
-                self._expand(parent)
+        parents = [
+            parent
+            for parent in root.iter()
+            if any(
+                text and PLACEHOLDER_PREFIX in text
+                for text in (parent.text, *(child.tail for child in parent))
+            )
+        ]
+        if not parents:
+            return
+        rendered = [self.ext.render_ref(self.ext.markers[i].arg) for i in refs]
+        self.made = dict(zip(refs, self.ext.elements(rendered)))  # one parse for the page
+        for parent in parents:
+            self._expand(parent)
+        self.ext.ref_parents = parents
 
     def _expand(self, parent: etree.Element) -> None:
         """Rebuild the parent's text and children with the references in place."""
@@ -197,8 +211,7 @@ class RefTreeprocessor(Treeprocessor):
             if marker.verb != "ref":
                 continue
             out.append(kind(text[last : match.start()]) or None)
-            claim = self.ext.project.by_id[marker.arg]  # validated: every named claim exists
-            out.append(self.ext.element(render_ref(self.ext.project, claim, self.ext.page)))
+            out.append(self.made[int(match.group(1))])
             last = match.end()
         out.append(kind(text[last:]) or None)
         return out
@@ -211,6 +224,7 @@ class ExplainerExtension(Extension):
             "project": ["", "The build's validated Project, handed over by the engine adapter"],
             "project_file": ["", "The same, pickled by the Zensical adapter for its build"],
             "base_dir": ["", "Folder the other paths are relative to; '' = the working directory"],
+            "rendered": ["", "A function returning blocks rendered ahead (`render_all`), if any"],
         }
         # The path options and their defaults: Settings is the one place that states them.
         defaults = Settings(Path("."))
@@ -221,6 +235,8 @@ class ExplainerExtension(Extension):
         self.page_path: str | None = None  # docs-relative source path, known under Zensical only
         self.project: Project | None = None
         self.markers: list[Marker] = []  # this page's, in order; placeholders number them
+        self.rendered: dict[tuple, str] = {}  # what render_all rendered ahead for this build
+        self.ref_parents: list[etree.Element] = []  # this page's elements holding references
 
     def marker_at(self, text: str) -> Marker | None:
         """The marker whose placeholder the text is, or None."""
@@ -237,6 +253,7 @@ class ExplainerExtension(Extension):
         """
         if self.project is not None:
             return
+        self.rendered = (self.getConfig("rendered") or dict)()
         self.project = self.getConfig("project") or None
         if self.project is None and self.getConfig("project_file"):
             self.project = pickle.loads(Path(self.getConfig("project_file")).read_bytes())
@@ -254,7 +271,16 @@ class ExplainerExtension(Extension):
 
     def element(self, html: str, inline: bool = True) -> etree.Element:
         """Parse rendered HTML for the page; under Zensical, make its page links relative."""
-        element = etree.fromstring(html)
+        return self._prepared(etree.fromstring(html), inline)
+
+    def elements(self, fragments: list[str]) -> list[etree.Element]:
+        """`element` for many inline fragments, each one element, in one parse."""
+        parsed = list(etree.fromstring(f"<div>{''.join(fragments)}</div>"))
+        if len(parsed) != len(fragments) or any(element.tail for element in parsed):
+            return [self.element(fragment) for fragment in fragments]  # not one element each
+        return [self._prepared(element, inline=True) for element in parsed]
+
+    def _prepared(self, element: etree.Element, inline: bool) -> etree.Element:
         # Blocks arrive after the inline pass (priority 20), so no Markdown pattern reaches their
         # text; leaving it plain lets `abbr` (priority 7) add tooltips. Not inside SVG, where an
         # <abbr> would hide the text.
@@ -266,15 +292,12 @@ class ExplainerExtension(Extension):
         return element
 
     def render_block(self, verb: str, arg: str) -> str:
-        if verb == "factbox":
-            return render_factbox(self.project, arg)
-        if verb == "article":
-            return render_source_page(self.project)
-        if verb == "timeline":
-            return render_timeline(self.project)
-        if verb == "corrections":
-            return render_corrections(self.project)
-        return render_single(self.project, self.project.by_id[arg])
+        return self.rendered.get((verb, arg)) or render_block(self.project, verb, arg)
+
+    def render_ref(self, claim_id: str) -> str:
+        key = ("ref", claim_id, self.page)
+        claim = self.project.by_id[claim_id]  # validated: every named claim exists
+        return self.rendered.get(key) or render_ref(self.project, claim, self.page)
 
     def extendMarkdown(self, md) -> None:
         # Data loads when the first page is converted, not here: MkDocs instantiates extensions
@@ -287,6 +310,47 @@ class ExplainerExtension(Extension):
         md.treeprocessors.register(AbbrFocusTreeprocessor(md), "explainer_abbr_focus", 6.5)
         # After the inline pass (priority 20) has made the references.
         md.treeprocessors.register(MergeRefsTreeprocessor(md, self), "explainer_merge_refs", 19)
+
+
+def render_block(project: Project, verb: str, arg: str) -> str:
+    """The HTML of one block marker: a fact box, the article, the timeline, the corrections or
+    one claim."""
+    if verb == "factbox":
+        return render_factbox(project, arg)
+    if verb == "article":
+        return render_source_page(project)
+    if verb == "timeline":
+        return render_timeline(project)
+    if verb == "corrections":
+        return render_corrections(project)
+    return render_single(project, project.by_id[arg])
+
+
+def render_all(project: Project) -> dict[tuple, str]:
+    """Every block and reference the pages' markers ask for, rendered ahead of the pages (by
+    explainer/prefetch.py, in a second process): (verb, argument) => a block's HTML,
+    ("ref", claim id, page) => a reference's. The keys are all their renderers read, so a page
+    whose markers differ by the time it is converted only misses, and renders its own. What
+    fails to render is left out, to fail where it always has."""
+    rendered: dict[tuple, str] = {}
+    pages, _ = read_pages(project.settings)
+    for text in pages.values():
+        markers, _ = find_markers(text)
+        page = next((m.arg for m in markers if m.verb == "factbox"), None)
+        for marker in markers:
+            ref = marker.verb == "ref"
+            key = ("ref", marker.arg, page) if ref else (marker.verb, marker.arg)
+            if key in rendered:
+                continue
+            try:
+                rendered[key] = (
+                    render_ref(project, project.by_id[marker.arg], page)
+                    if ref
+                    else render_block(project, marker.verb, marker.arg)
+                )
+            except Exception:  # noqa: BLE001, S112 -- rendered again, and reported, with its page
+                continue
+    return rendered
 
 
 # --- Zensical ------------------------------------------------------------------------------------

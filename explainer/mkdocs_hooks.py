@@ -22,7 +22,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from explainer import pipeline, search, share, sitefolders, skeleton
+from explainer import mdext, pipeline, prefetch, search, share, sitefolders, skeleton
 from explainer.headtags import Site
 from explainer.mkdocs_csp import SECURE  # a config key: the CSP hook's secure(), if it is on
 from explainer.model import EXTENSION, SHARE_DIR, Project, Settings, claim_anchor
@@ -75,6 +75,7 @@ def _project(config: MkDocsConfig) -> Project:
     return config.mdx_configs[EXTENSION]["project"]
 
 
+PREFETCH = "explainer_prefetch"  # this build's explainer/prefetch.py Steps: data, then blocks
 SHARE = "explainer_share_pages"  # this build's share-page skeleton (explainer/skeleton.py)
 
 
@@ -104,20 +105,30 @@ def _site(config: MkDocsConfig) -> Site:
     return Site(config.site_name, config.site_url.rstrip("/") + "/", config.site_description or "")
 
 
-@_errors_as_plugin_error
+@event_priority(100)  # first: the data loads in a second process while the plugins set up
 def on_config(config: MkDocsConfig) -> None:
-    """Load and validate the claims, sources, article and page markers, once for this build."""
-    settings = settings_from(config)
-    config.mdx_configs[EXTENSION]["project"] = load_project(settings)
+    """Start loading and validating the claims, sources, article and page markers, once for
+    this build, and rendering the pages' blocks (explainer/prefetch.py)."""
+    load = functools.partial(load_project, settings_from(config))
+    fork = not RUN["serve"] and prefetch.can_fork()
+    config[PREFETCH] = prefetch.Steps([load, mdext.render_all], fork=fork)
     config[SHARE] = _ShareState()  # in this build's config: nothing outlives the build
     css, js = pipeline.missing_assets(config.extra_css, config.extra_javascript)
     config.extra_css.extend(css)  # the package's own assets, on every page
     config.extra_javascript.extend(js)
 
 
+@_errors_as_plugin_error
 def on_pre_build(config: MkDocsConfig) -> None:
-    """Under --dirty the engine writes the share pages over the last build's, some of them hard
-    links to kept pages (explainer/pagecache.py): unlink those first."""
+    """Take the data, loaded and validated, before the site folder is cleaned: a problem stops
+    the build here. Under --dirty the engine writes the share pages over the last build's, some
+    of them hard links to kept pages (explainer/pagecache.py): unlink those first."""
+    steps: prefetch.Steps = config[PREFETCH]
+    options = config.mdx_configs[EXTENSION]
+    options["project"] = steps.get(0)
+    if 0 in steps.sent:
+        log.debug("The data was loaded and checked in a second process (explainer/prefetch.py)")
+    options["rendered"] = functools.partial(steps.get, 1) if steps.forked else ""
     if RUN["dirty"]:
         sitefolders.unlink_linked(Path(config.site_dir) / SHARE_DIR, "*/index.html")
 
@@ -287,6 +298,7 @@ def _sitemap_with_outside(sitemap: str, config: MkDocsConfig) -> str:
 def on_post_build(config: MkDocsConfig) -> None:
     """Write the share pages left out of the engine; add one search result per claim to the
     index; draw the preview cards (cached)."""
+    config[PREFETCH].close()  # all it sent is taken, or never will be
     if RUN["serve"]:
         pipeline.finish_index(Path(config.site_dir), _project(config))
         return

@@ -1,0 +1,168 @@
+"""Work done in a second process while the engine works (explainer/prefetch.py): results are
+the child's when it sends them, and the parent's own, with the parent's errors, whenever the
+child fails, dies or sends what cannot be read; the child is always reaped; the built site is
+the same with or without it."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+import time
+
+import pytest
+
+from explainer import mdext, prefetch
+from explainer.factbox import render_ref
+
+from .helpers import ROOT, copy_project, load_real_project, run_build, snapshot
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+SECOND_CPU = len(os.sched_getaffinity(0)) > 1
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_the_child_runs_every_step_each_given_the_last_result():
+    parent = os.getpid()
+    steps = prefetch.Steps(
+        [lambda: (os.getpid(), 20), lambda prev: (os.getpid(), prev[1] + 1)], True
+    )
+    pid = steps.pid
+    assert steps.get(1) == (pid, 21) and steps.get(0) == (pid, 20)
+    assert pid != parent and steps.sent == {0, 1}
+    steps.close()
+    assert _reaped(pid)
+
+
+def test_without_fork_each_step_runs_here_when_asked_for():
+    ran = []
+    steps = prefetch.Steps(
+        [lambda: ran.append(0) or 1, lambda prev: ran.append(1) or prev + 1], False
+    )
+    assert ran == [] and steps.get(0) == 1 and ran == [0]
+    assert steps.get(1) == 2 and ran == [0, 1] and not steps.forked and steps.sent == set()
+
+
+def test_a_step_failing_in_the_child_runs_again_here_and_raises_here():
+    def fails():
+        raise ValueError(f"raised in {os.getpid()}")
+
+    steps = prefetch.Steps([fails, lambda prev: prev], True)
+    pid = steps.pid
+    with pytest.raises(ValueError, match=f"raised in {os.getpid()}$"):
+        steps.get(0)
+    assert steps.sent == set() and _reaped(pid)
+
+
+def test_a_child_that_dies_leaves_the_rest_to_the_parent():
+    parent = os.getpid()
+
+    def dies(prev):
+        if os.getpid() != parent:
+            os._exit(3)
+        return "second, here"
+
+    steps = prefetch.Steps([os.getpid, dies, lambda prev: (prev, os.getpid())], True)
+    pid = steps.pid
+    assert steps.get(2) == ("second, here", parent)
+    assert steps.get(0) == pid and steps.sent == {0} and _reaped(pid)
+
+
+class _Unreadable:
+    """Pickles fine in the child; cannot be unpickled in the parent."""
+
+    def __reduce__(self):
+        return (_refuse, ())
+
+
+def _refuse():
+    raise RuntimeError("cannot be read here")
+
+
+def test_a_result_that_cannot_be_read_is_computed_here():
+    made_here = []
+
+    def make():
+        if os.getpid() == parent:
+            made_here.append(True)
+            return "made here"
+        return _Unreadable()
+
+    parent = os.getpid()
+    steps = prefetch.Steps([make], True)
+    pid = steps.pid
+    assert steps.get(0) == "made here" and made_here == [True] and _reaped(pid)
+
+
+def test_closing_early_stops_a_child_still_at_work():
+    steps = prefetch.Steps([lambda: time.sleep(30)], True)
+    pid, start = steps.pid, time.monotonic()
+    steps.close()
+    assert _reaped(pid) and time.monotonic() - start < 5
+    steps.close()  # again: nothing left to do
+
+
+def test_no_fork_while_another_thread_runs_on_one_cpu_or_when_turned_off(monkeypatch):
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    assert prefetch.can_fork()
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert not prefetch.can_fork()
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert not prefetch.can_fork()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setenv("EXPLAINER_FORK", "0")
+    assert not prefetch.can_fork()
+
+
+def test_render_all_renders_what_the_pages_ask_for_as_the_extension_would():
+    project = load_real_project()
+    rendered = mdext.render_all(project)
+    refs = {key: html for key, html in rendered.items() if key[0] == "ref"}
+    blocks = {key: html for key, html in rendered.items() if key[0] != "ref"}
+    assert len(refs) > 100 and {verb for verb, _ in blocks} == {
+        "factbox", "article", "timeline", "corrections"
+    }  # fmt: skip
+    for (_, claim_id, page), html in refs.items():
+        assert html == render_ref(project, project.by_id[claim_id], page)
+    for (verb, arg), html in blocks.items():
+        assert html == mdext.render_block(project, verb, arg)
+
+
+def test_render_all_leaves_out_what_fails_to_render(tmp_path):
+    project = copy_project(tmp_path / "project")
+    with (project / "docs" / "tender.md").open("a", encoding="utf-8") as page:
+        page.write("\n<!-- claim no-such-claim -->\n<!-- ref no-such-claim -->\n")
+    from explainer.check import settings_from_file
+    from explainer.project import read_pages
+
+    real = load_real_project()
+    settings = settings_from_file(project / "mkdocs.yml")
+    assert "no-such-claim" in read_pages(settings)[0]["tender"]
+    rendered = mdext.render_all(dataclasses.replace(real, settings=settings))
+    assert not any("no-such-claim" in key for key in rendered)
+    assert len(rendered) == len(mdext.render_all(real))
+
+
+def test_the_site_is_the_same_with_and_without_the_second_process(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+    project = copy_project(tmp_path / "project")
+    (ROOT / "build").mkdir(exist_ok=True)
+    (project / "build").symlink_to(ROOT / "build")  # cards are cached by content hash
+    forked = run_build(project, tmp_path / "forked", "--verbose")
+    assert forked.returncode == 0, forked.stderr
+    if SECOND_CPU:  # else no fork: nothing would run alongside
+        assert "loaded and checked in a second process" in forked.stderr
+    monkeypatch.setenv("EXPLAINER_FORK", "0")
+    alone = run_build(project, tmp_path / "alone", "--verbose")
+    assert alone.returncode == 0, alone.stderr
+    assert "second process" not in alone.stderr
+    assert snapshot(tmp_path / "forked") == snapshot(tmp_path / "alone")
