@@ -24,7 +24,7 @@ from .claims import STATUS_LABELS
 from .factbox import format_when
 from .headtags import CARDS, Site
 from .model import SHARE_DIR, Project
-from .pagecache import copy_whole, place
+from .pagecache import copy_whole, place, same_file
 
 DRAWING = 1  # bump when the drawing below changes, so cached cards are redrawn
 
@@ -169,11 +169,13 @@ def write_cards(project: Project, site: Site, site_dir: Path, cache: Path | None
         if path.parent not in folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             folders.add(path.parent)
-        path.unlink(missing_ok=True)  # may be a link to a cached card: never write through it
         cached = cache / f"{_key(card, drawing)}.png" if cache else None
         if cached and cached.is_file():
-            place(cached, path)
+            if not same_file(path, cached):  # else the last build's link to it, kept
+                path.unlink(missing_ok=True)  # may link to another cached card: never
+                place(cached, path)  # write through it
             continue
+        path.unlink(missing_ok=True)
         path.write_bytes(png(card, site.name))
         drawn += 1
         if cached:

@@ -23,7 +23,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
 from explainer import mdext, pipeline, prefetch, search, share, sitefolders, skeleton
-from explainer.headtags import Site
+from explainer.headtags import CARDS, Site
 from explainer.mkdocs_csp import SECURE  # a config key: the CSP hook's secure(), if it is on
 from explainer.model import EXTENSION, SHARE_DIR, Project, Settings, claim_anchor
 from explainer.pagecache import PageCache
@@ -97,6 +97,8 @@ class _ShareState:
     # page => the blocks search.hold_back took out of it until Material's search plugin read it
     held: dict[str, list[str]] = field(default_factory=dict)
     folders: threading.Thread | None = None  # making the folders of `outside`
+    # the last build's share pages and cards, set aside from the clean (explainer/sitefolders.py)
+    kept: dict[str, Path | None] = field(default_factory=dict)
 
 
 def _site(config: MkDocsConfig) -> Site:
@@ -131,6 +133,16 @@ def on_pre_build(config: MkDocsConfig) -> None:
     options["rendered"] = functools.partial(steps.get, 1) if steps.forked else ""
     if RUN["dirty"]:
         sitefolders.unlink_linked(Path(config.site_dir) / SHARE_DIR, "*/index.html")
+    elif _writes_outside():  # reuse the last build's folders (explainer/sitefolders.py)
+        site = Path(config.site_dir)
+        config[SHARE].kept = {
+            name: sitefolders.set_aside(site, name) for name in (SHARE_DIR, CARDS)
+        }
+
+
+def _writes_outside() -> bool:
+    """Whether this build writes share pages and cards outside the engine."""
+    return skeleton.OUTSIDE and not RUN["serve"] and not RUN["dirty"]
 
 
 @event_priority(50)  # before mkdocs-redirects reads the pages in its own on_files
@@ -143,7 +155,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     unless `skeleton.OUTSIDE` is off."""
     docs, project, state = {f.src_uri for f in files}, _project(config), config[SHARE]
     # Under --dirty the engine rebuilds generated pages only: share pages stay in the engine.
-    if skeleton.OUTSIDE and not RUN["serve"] and not RUN["dirty"]:
+    if _writes_outside():
         built = files.documentation_pages(inclusion=InclusionLevel.is_included)
         sources = {f.src_uri: f.content_string for f in built}
         for claim_id in pipeline.movable_share_pages(project, sources):
@@ -156,18 +168,37 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path in [*generated, *shares]:
         if path in docs:
             raise PluginError(f"{_docs_rel(config)}/{path}: clashes with a generated file")
-    if state.outside:
-        state.folders = sitefolders.make_folders([f.abs_dest_path for f in state.outside.values()])
     for path, content in generated.items():
         page = path.endswith(".md")  # share pages: built and in the sitemap, not in the menu
         level = InclusionLevel.NOT_IN_NAV if page else InclusionLevel.UNDEFINED
         files.append(File.generated(config, path, content=content, inclusion=level))
+    _take_back_share_dir(files, config)
     if not RUN["serve"]:
         state.shares = [
             state.outside.get(pipeline.share_claim(path)) or files.get_file_from_path(path)
             for path in shares
         ]
     return files
+
+
+def _take_back_share_dir(files: Files, config: MkDocsConfig) -> None:
+    """Put the last build's share-page folder back, if it was set aside; remove from it what
+    the engine will write (never written through a link to a kept page) and, in a thread, what
+    this build does not write at all; make the folders still missing."""
+    state: _ShareState = config[SHARE]
+    folder, outside = Path(config.site_dir) / SHARE_DIR, list(state.outside.values())
+    wanted = set()
+    if sitefolders.take_back(state.kept.pop(SHARE_DIR, None), folder):
+        ours = {f.dest_uri for f in outside}
+        for file in files:
+            if file.dest_uri.startswith(f"{SHARE_DIR}/"):
+                wanted.add(file.dest_uri.removeprefix(f"{SHARE_DIR}/"))
+                if file.dest_uri not in ours:  # the engine writes it in place
+                    Path(file.abs_dest_path).unlink(missing_ok=True)
+        wanted |= {f.dest_uri.removeprefix(f"{SHARE_DIR}/") for f in outside}
+    if outside or wanted:
+        tidy = functools.partial(sitefolders.keep_only, folder, wanted) if wanted else None
+        state.folders = sitefolders.make_folders([f.abs_dest_path for f in outside], tidy)
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -304,7 +335,11 @@ def on_post_build(config: MkDocsConfig) -> None:
         return
     _write_outside(config)
     cache = Path(config.config_file_path).parent / pipeline.CARD_CACHE
-    pipeline.finish_site(Path(config.site_dir), _project(config), _site(config), cache)
+    site_dir, state = Path(config.site_dir), config[SHARE]
+    if sitefolders.take_back(state.kept.pop(CARDS, None), site_dir / CARDS):
+        names = pipeline.card_files(_project(config), _site(config))
+        sitefolders.keep_only(site_dir / CARDS, names)
+    pipeline.finish_site(site_dir, _project(config), _site(config), cache)
 
 
 def _write_outside(config: MkDocsConfig) -> None:

@@ -44,11 +44,15 @@ class PageCache:
         """Write finish(page) to `path` (its folder exists), by a link to the kept copy when
         there is a sound one; return whether one was used."""
         key = hashlib.sha256(self.salt + page.encode("utf-8")).hexdigest()
-        path.unlink(missing_ok=True)  # may be a link to a kept page: never write through it
         if self._sound(key):
-            with contextlib.suppress(OSError):  # removed since by a build sharing the folder
-                place(self.folder / self.kept[key], path)
+            kept = self.folder / self.kept[key]
+            if same_file(path, kept):  # the last build's link to it, kept (sitefolders.py)
                 return True
+            path.unlink(missing_ok=True)  # may be a link to another kept page: never write
+            with contextlib.suppress(OSError):  # through it; (kept removed since by a build
+                place(kept, path)  # sharing the folder)
+                return True
+        path.unlink(missing_ok=True)
         data = finish(page).encode("utf-8")
         path.write_bytes(data)
         self._keep(path, f"{key}.{_digest(data)}.html")
@@ -76,6 +80,14 @@ class PageCache:
         except OSError:
             return
         self.kept[name.split(".")[0]] = name
+
+
+def same_file(path: Path, kept: Path) -> bool:
+    """Whether `path` is a link to the kept file (one file, two names)."""
+    try:
+        return os.path.samestat(os.stat(path), os.stat(kept))
+    except OSError:
+        return False
 
 
 def place(kept: Path, path: Path) -> None:

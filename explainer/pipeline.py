@@ -176,6 +176,11 @@ def finish_site(site_dir: Path, project: Project, site: Site, cache: Path | None
         raise PipelineError(str(err)) from None
 
 
+def card_files(project: Project, site: Site) -> set[str]:
+    """The preview cards `finish_site` writes, relative to their folder: {"index.png", …}."""
+    return {f"{name}.png" for name in cards.card_specs(project, site)}
+
+
 def finish_index(site_dir: Path, project: Project) -> None:
     """Add the claims to the search index the search plugin wrote, if there is one."""
     for path in (site_dir / search.INDEX, site_dir / search.ZENSICAL_INDEX):

@@ -44,7 +44,9 @@ def test_a_build_over_the_last_one_writes_the_same_site(tmp_path, monkeypatch):
     site, made = tmp_path / "site", []
     original = sitefolders.make_folders
     monkeypatch.setattr(
-        sitefolders, "make_folders", lambda paths: made.append(paths) or original(paths)
+        sitefolders,
+        "make_folders",
+        lambda paths, first=None: made.append(paths) or original(paths, first),
     )
 
     def build_once() -> dict[str, bytes]:
@@ -56,3 +58,93 @@ def test_a_build_over_the_last_one_writes_the_same_site(tmp_path, monkeypatch):
     first = build_once()
     assert build_once() == first
     assert len(made) == 2 and len(made[0]) > 50  # the share pages written outside the engine
+
+
+def test_a_folder_set_aside_hides_from_the_clean_and_comes_back(tmp_path):
+    site = _site(tmp_path)
+    kept = sitefolders.set_aside(site, "claims")
+    assert kept == site / ".explainer-kept-claims" and not (site / "claims").exists()
+    assert (kept / "a/index.html").read_text() == "claims/a/index.html"
+    assert sitefolders.take_back(kept, site / "claims") and not kept.exists()
+    assert (site / "claims/b/index.html").is_file()
+    cards = sitefolders.set_aside(site, "assets/cards")
+    assert cards == site / ".explainer-kept-assets-cards"
+    assert sitefolders.set_aside(site, "nothing-there") is None
+
+
+def test_a_folder_left_aside_by_a_stopped_build_is_used_again(tmp_path):
+    site = _site(tmp_path)
+    kept = sitefolders.set_aside(site, "claims")  # the build stopped here
+    assert sitefolders.set_aside(site, "claims") == kept and kept.is_dir()
+    (site / "claims").mkdir()  # and a newer folder replaces an older one set aside
+    (site / "claims/new.html").write_text("new", encoding="utf-8")
+    assert sitefolders.set_aside(site, "claims") == kept
+    assert sorted(p.name for p in kept.iterdir()) == ["new.html"]
+
+
+def test_a_folder_is_not_taken_back_over_one_made_meanwhile(tmp_path):
+    site = _site(tmp_path)
+    kept = sitefolders.set_aside(site, "claims")
+    (site / "claims").mkdir()  # empty: replaced
+    assert sitefolders.take_back(kept, site / "claims")
+    kept = sitefolders.set_aside(site, "claims")
+    (site / "claims").mkdir()
+    (site / "claims/x.html").write_text("x", encoding="utf-8")
+    assert not sitefolders.take_back(kept, site / "claims") and not kept.exists()
+    assert [p.name for p in (site / "claims").iterdir()] == ["x.html"]
+
+
+def test_a_symlinked_folder_is_not_set_aside(tmp_path):
+    site, elsewhere = _site(tmp_path), tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (site / "claims2").symlink_to(elsewhere)
+    assert sitefolders.set_aside(site, "claims2") is None and (site / "claims2").is_symlink()
+
+
+def test_keep_only_removes_what_is_not_wanted(tmp_path):
+    site = _site(tmp_path)
+    (site / "claims/a/extra.txt").write_text("x", encoding="utf-8")
+    (site / "claims/c").mkdir()
+    sitefolders.keep_only(site / "claims", {"a/index.html", "b/index.html"})
+    found = sorted(p.relative_to(site).as_posix() for p in (site / "claims").rglob("*"))
+    assert found == ["claims/a", "claims/a/index.html", "claims/b", "claims/b/index.html"]
+    sitefolders.keep_only(site / "claims", {"b/index.html"})
+    assert sorted(p.name for p in (site / "claims").iterdir()) == ["b"]
+
+
+def test_a_build_over_a_changed_site_writes_what_a_clean_build_writes(tmp_path, monkeypatch):
+    """The folders reused from the last build: stale claims, stray files and a page the engine
+    writes that is a link to another file (a kept page, say) leave no trace, write through
+    nothing, and no folder set aside stays in the site."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+    project = copy_project(tmp_path / "project")
+    (ROOT / "build").mkdir(exist_ok=True)
+    (project / "build").symlink_to(ROOT / "build")  # cards are cached by content hash
+
+    def build_into(site: Path) -> dict[str, bytes]:
+        config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True)
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        build(config)
+        return snapshot(site)
+
+    clean = build_into(tmp_path / "clean")
+    site = tmp_path / "site"
+    build_into(site)
+    engine = [p for p in (site / "claims").glob("*/index.html") if p.stat().st_nlink == 1]
+    assert len(engine) == 1  # the share page the engine writes, the skeleton's source
+    victim = tmp_path / "victim.html"
+    victim.write_text("not to be written through", encoding="utf-8")
+    engine[0].unlink()
+    os.link(victim, engine[0])
+    card = next((site / "assets/cards/claims").iterdir())
+    card.unlink()
+    os.link(victim, card)
+    (site / "claims/removed-claim").mkdir()
+    (site / "claims/removed-claim/index.html").write_text("stale", encoding="utf-8")
+    (site / "claims/stray.txt").write_text("stray", encoding="utf-8")
+    outside = next(p for p in (site / "claims").glob("*/index.html") if p != engine[0])
+    (outside.parent / "junk.txt").write_text("junk", encoding="utf-8")
+    (site / "assets/cards/old.png").write_bytes(b"old")
+    assert build_into(site) == clean
+    assert victim.read_text(encoding="utf-8") == "not to be written through"
+    assert not [p for p in site.iterdir() if p.name.startswith(sitefolders.KEPT)]
