@@ -23,19 +23,12 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from .factbox import (
-    ref_order,
-    render_corrections,
-    render_factbox,
-    render_ref,
-    render_single,
-)
+from .ahead import render_block
+from .factbox import ref_order, render_ref
 from .markers import Marker, find_markers
 from .model import ANCHOR_PREFIX, OPTION_HELP, OPTIONS, Project, Settings
 from .problems import ClaimsError
-from .project import load_project, read_pages
-from .sourcepage import render_source_page
-from .timeline import render_timeline
+from .project import load_project
 
 # Shaped like Python-Markdown's stash placeholders (STX … ETX): no Markdown syntax can touch it.
 PLACEHOLDER = "\x02explainer:{}\x03"
@@ -224,7 +217,7 @@ class ExplainerExtension(Extension):
             "project": ["", "The build's validated Project, handed over by the engine adapter"],
             "project_file": ["", "The same, pickled by the Zensical adapter for its build"],
             "base_dir": ["", "Folder the other paths are relative to; '' = the working directory"],
-            "rendered": ["", "A function returning blocks rendered ahead (`render_all`), if any"],
+            "rendered": ["", "A function returning what ahead.render_all rendered, if anything"],
         }
         # The path options and their defaults: Settings is the one place that states them.
         defaults = Settings(Path("."))
@@ -235,7 +228,7 @@ class ExplainerExtension(Extension):
         self.page_path: str | None = None  # docs-relative source path, known under Zensical only
         self.project: Project | None = None
         self.markers: list[Marker] = []  # this page's, in order; placeholders number them
-        self.rendered: dict[tuple, str] = {}  # what render_all rendered ahead for this build
+        self.rendered: dict[tuple, str] = {}  # what ahead.render_all rendered for this build
         self.ref_parents: list[etree.Element] = []  # this page's elements holding references
 
     def marker_at(self, text: str) -> Marker | None:
@@ -310,47 +303,6 @@ class ExplainerExtension(Extension):
         md.treeprocessors.register(AbbrFocusTreeprocessor(md), "explainer_abbr_focus", 6.5)
         # After the inline pass (priority 20) has made the references.
         md.treeprocessors.register(MergeRefsTreeprocessor(md, self), "explainer_merge_refs", 19)
-
-
-def render_block(project: Project, verb: str, arg: str) -> str:
-    """The HTML of one block marker: a fact box, the article, the timeline, the corrections or
-    one claim."""
-    if verb == "factbox":
-        return render_factbox(project, arg)
-    if verb == "article":
-        return render_source_page(project)
-    if verb == "timeline":
-        return render_timeline(project)
-    if verb == "corrections":
-        return render_corrections(project)
-    return render_single(project, project.by_id[arg])
-
-
-def render_all(project: Project) -> dict[tuple, str]:
-    """Every block and reference the pages' markers ask for, rendered ahead of the pages (by
-    explainer/prefetch.py, in a second process): (verb, argument) => a block's HTML,
-    ("ref", claim id, page) => a reference's. The keys are all their renderers read, so a page
-    whose markers differ by the time it is converted only misses, and renders its own. What
-    fails to render is left out, to fail where it always has."""
-    rendered: dict[tuple, str] = {}
-    pages, _ = read_pages(project.settings)
-    for text in pages.values():
-        markers, _ = find_markers(text)
-        page = next((m.arg for m in markers if m.verb == "factbox"), None)
-        for marker in markers:
-            ref = marker.verb == "ref"
-            key = ("ref", marker.arg, page) if ref else (marker.verb, marker.arg)
-            if key in rendered:
-                continue
-            try:
-                rendered[key] = (
-                    render_ref(project, project.by_id[marker.arg], page)
-                    if ref
-                    else render_block(project, marker.verb, marker.arg)
-                )
-            except Exception:  # noqa: BLE001, S112 -- rendered again, and reported, with its page
-                continue
-    return rendered
 
 
 # --- Zensical ------------------------------------------------------------------------------------

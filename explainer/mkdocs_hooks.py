@@ -22,7 +22,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from explainer import mdext, pipeline, prefetch, search, share, sitefolders, skeleton
+from explainer import ahead, pipeline, prefetch, search, share, sitefolders, skeleton
 from explainer.headtags import CARDS, Site
 from explainer.mkdocs_csp import SECURE  # a config key: the CSP hook's secure(), if it is on
 from explainer.model import EXTENSION, SHARE_DIR, Project, Settings, claim_anchor
@@ -113,7 +113,7 @@ def on_config(config: MkDocsConfig) -> None:
     this build, and rendering the pages' blocks (explainer/prefetch.py)."""
     load = functools.partial(load_project, settings_from(config))
     fork = not RUN["serve"] and prefetch.can_fork()
-    config[PREFETCH] = prefetch.Steps([load, mdext.render_all], fork=fork)
+    config[PREFETCH] = prefetch.Steps([load, ahead.render_all], fork=fork)
     config[SHARE] = _ShareState()  # in this build's config: nothing outlives the build
     css, js = pipeline.missing_assets(config.extra_css, config.extra_javascript)
     config.extra_css.extend(css)  # the package's own assets, on every page
