@@ -29,8 +29,10 @@ RUN = {"serve": False}
 
 PARTS = "explainer_csp_parts"  # this build's inline code read so far (csp.find_inline's memo)
 # This build's `Secure`, for hooks that write HTML files themselves after the pages
-# (mkdocs_hooks.py's share pages): secured before they are written, they are not read back.
+# (mkdocs_hooks.py's share pages): secured before they are written, they are not read back:
+# such a hook adds each file's path to this build's SECURED set.
 SECURE = "explainer_csp_secure"
+SECURED = "explainer_csp_secured"
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -43,6 +45,7 @@ def on_config(config: MkDocsConfig) -> None:
     the build."""
     config[PARTS] = {}
     config[SECURE] = Secure(config)
+    config[SECURED] = set()
 
 
 class Secure:
@@ -88,8 +91,10 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 @event_priority(LAST)
 def on_post_build(config: MkDocsConfig) -> None:
     """Add the CSP <meta> to HTML files other plugins wrote after the pages (e.g. redirects)."""
-    site = Path(config.site_dir)
+    site, secured = Path(config.site_dir), config.get(SECURED) or set()
     for path in sorted(site.rglob("*.html")):
+        if str(path) in secured:
+            continue
         html = path.read_text(encoding="utf-8")
         if not csp.has_policy(html):
             path.write_text(

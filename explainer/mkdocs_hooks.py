@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from explainer import ahead, pipeline, prefetch, search, share, sitefolders, skeleton
 from explainer.headtags import CARDS, Site
-from explainer.mkdocs_csp import SECURE  # a config key: the CSP hook's secure(), if it is on
+from explainer.mkdocs_csp import SECURE, SECURED  # config keys of the CSP hook, if it is on
 from explainer.model import EXTENSION, SHARE_DIR, Project, Settings, claim_anchor
 from explainer.pagecache import PageCache
 from explainer.problems import ClaimsError
@@ -370,6 +370,7 @@ def _write_outside(config: MkDocsConfig) -> None:
             path.write_text(html, encoding="utf-8")
         else:
             kept.write(html, path, functools.partial(secure, where=file.dest_uri))
+            config[SECURED].add(str(path))  # the CSP step need not read it back
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from explainer import sitefolders
+from explainer import csp, sitefolders
 
 from .helpers import ROOT, copy_project, snapshot
 
@@ -148,3 +148,21 @@ def test_a_build_over_a_changed_site_writes_what_a_clean_build_writes(tmp_path, 
     assert build_into(site) == clean
     assert victim.read_text(encoding="utf-8") == "not to be written through"
     assert not [p for p in site.iterdir() if p.name.startswith(sitefolders.KEPT)]
+
+
+def test_the_csp_step_reads_back_no_share_page_it_secured_first(tmp_path, monkeypatch):
+    """Share pages written outside the engine are secured before they are written; the CSP
+    step's last pass (mkdocs_csp.py on_post_build) skips them and checks the other files."""
+    project = copy_project(tmp_path / "project")
+    (ROOT / "build").mkdir(exist_ok=True)
+    (project / "build").symlink_to(ROOT / "build")
+    checked: list[str] = []
+    original = csp.has_policy
+    monkeypatch.setattr(csp, "has_policy", lambda html: checked.append(html) or original(html))
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    build(config)
+    shares = list((tmp_path / "site" / "claims").glob("*/index.html"))
+    pages = list((tmp_path / "site").rglob("*.html"))
+    assert len(shares) > 50 and len(checked) == len(pages) - len(shares) + 1  # + the engine's
+    assert all(csp.has_policy(p.read_text(encoding="utf-8")) for p in shares)
