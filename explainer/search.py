@@ -146,4 +146,10 @@ def put_back(html: str, held: list[str]) -> str:
     found = [int(m.group(1)) for m in _HELD_MARK_RE.finditer(html)]
     if found != list(range(len(held))):
         raise ValueError(f"{len(held)} blocks held back from search, {len(found)} marks found")
-    return _HELD_MARK_RE.sub(lambda m: _SEARCH_ATTRIBUTE.sub("", held[int(m.group(1))]), html)
+    return _HELD_MARK_RE.sub(lambda m: _as_searched(held[int(m.group(1))]), html)
+
+
+def _as_searched(block: str) -> str:
+    """A block without its data-search-* attributes (the expression tries every character of a
+    block; the plain search skips the fact-box lists, which have none)."""
+    return _SEARCH_ATTRIBUTE.sub("", block) if "data-search-" in block else block
