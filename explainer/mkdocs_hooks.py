@@ -1,8 +1,9 @@
 """MkDocs (and ProperDocs) adapter: load the project once per build and dispatch to the pipeline.
 
-Dispatch only. `on_config` loads and validates the data before `site/` is cleaned and hands the
-one Project to the Markdown extension through its options (`project`), where the later events
-find it again: the build's config is the only state, so nothing outlives a build and
+Dispatch only. `on_config` starts loading and validating the data (in a second process where
+that helps: explainer/prefetch.py), `on_pre_build` takes it before `site/` is cleaned and hands
+the one Project to the Markdown extension through its options (`project`), where the later
+events find it again: the build's config is the only state, so nothing outlives a build and
 `mkdocs serve` reloads the files on every rebuild. Every problem becomes one PluginError.
 The Content-Security-Policy step is the other hook file, `mkdocs_csp.py`.
 """
