@@ -10,8 +10,10 @@ The Content-Security-Policy step is the other hook file, `mkdocs_csp.py`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +45,18 @@ log = get_plugin_logger(__name__)
 # the preview cards, which only shared links need, are left out, so saving the claims reloads
 # the preview fast (as Material's own optimize and privacy plugins skip their work there).
 RUN = {"serve": False, "dirty": False}
+# What to undo if the build fails: its second process to stop, its folders set aside to put
+# back. Module-level only because on_build_error is given no config; emptied as each build
+# ends, either way (and as the next one starts, had neither end been reached).
+_UNDO: list[Callable[[], object]] = []
+
+
+def _end_of_build(failed: bool) -> None:
+    actions = _UNDO[:]
+    _UNDO.clear()
+    for action in actions if failed else ():
+        with contextlib.suppress(Exception):
+            action()
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -112,9 +126,11 @@ def _site(config: MkDocsConfig) -> Site:
 def on_config(config: MkDocsConfig) -> None:
     """Start loading and validating the claims, sources, article and page markers, once for
     this build, and rendering the pages' blocks (explainer/prefetch.py)."""
+    _end_of_build(failed=True)  # a build that ended unreported
     load = functools.partial(load_project, settings_from(config))
     fork = not RUN["serve"] and prefetch.can_fork()
-    config[PREFETCH] = prefetch.Steps([load, ahead.render_all], fork=fork)
+    config[PREFETCH] = steps = prefetch.Steps([load, ahead.render_all], fork=fork)
+    _UNDO.append(steps.close)
     config[SHARE] = _ShareState()  # in this build's config: nothing outlives the build
     css, js = pipeline.missing_assets(config.extra_css, config.extra_javascript)
     config.extra_css.extend(css)  # the package's own assets, on every page
@@ -124,21 +140,34 @@ def on_config(config: MkDocsConfig) -> None:
 @_errors_as_plugin_error
 def on_pre_build(config: MkDocsConfig) -> None:
     """Take the data, loaded and validated, before the site folder is cleaned: a problem stops
-    the build here. Under --dirty the engine writes the share pages over the last build's, some
-    of them hard links to kept pages (explainer/pagecache.py): unlink those first."""
+    the build here. Set the last build's share pages and cards aside from the clean, to reuse
+    them (explainer/sitefolders.py). Under --dirty the engine writes the share pages over the
+    last build's, some of them hard links to kept pages (explainer/pagecache.py): unlink those
+    first."""
     steps: prefetch.Steps = config[PREFETCH]
     options = config.mdx_configs[EXTENSION]
     options["project"] = steps.get(0)
     if 0 in steps.sent:
         log.debug("The data was loaded and checked in a second process (explainer/prefetch.py)")
     options["rendered"] = functools.partial(steps.get, 1) if steps.forked else ""
+    site, state = Path(config.site_dir), config[SHARE]
     if RUN["dirty"]:
-        sitefolders.unlink_linked(Path(config.site_dir) / SHARE_DIR, "*/index.html")
+        sitefolders.unlink_linked(site / SHARE_DIR, "*/index.html")
+        sitefolders.discard(site, (SHARE_DIR, CARDS))  # left by a build that failed
     elif _writes_outside():  # reuse the last build's folders (explainer/sitefolders.py)
-        site = Path(config.site_dir)
-        config[SHARE].kept = {
-            name: sitefolders.set_aside(site, name) for name in (SHARE_DIR, CARDS)
-        }
+        state.kept = {name: sitefolders.set_aside(site, name) for name in (SHARE_DIR, CARDS)}
+        _UNDO.append(functools.partial(_put_back_kept, site, state))
+
+
+def _put_back_kept(site: Path, state: _ShareState) -> None:
+    """Put back in the site the folders set aside and not yet taken back (a failed build)."""
+    for name in list(state.kept):
+        sitefolders.take_back(state.kept.pop(name), site / name)
+
+
+def on_build_error(error: Exception) -> None:
+    """Stop the build's second process; put the folders set aside back in the site."""
+    _end_of_build(failed=True)
 
 
 def _writes_outside() -> bool:
@@ -183,23 +212,25 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def _take_back_share_dir(files: Files, config: MkDocsConfig) -> None:
-    """Put the last build's share-page folder back, if it was set aside; remove from it what
-    the engine will write (never written through a link to a kept page) and, in a thread, what
-    this build does not write at all; make the folders still missing."""
+    """Put the last build's share-page folder back, if it was set aside: remove from it what
+    the engine will write (never written through a link to a kept page) and what this build
+    does not write at all, before anything writes there. Make the folders still missing, in a
+    thread."""
     state: _ShareState = config[SHARE]
     folder, outside = Path(config.site_dir) / SHARE_DIR, list(state.outside.values())
-    wanted = set()
+    prefix, present = f"{SHARE_DIR}/", set()
     if sitefolders.take_back(state.kept.pop(SHARE_DIR, None), folder):
-        ours = {f.dest_uri for f in outside}
+        ours, wanted = {f.dest_uri for f in outside}, set()
         for file in files:
-            if file.dest_uri.startswith(f"{SHARE_DIR}/"):
-                wanted.add(file.dest_uri.removeprefix(f"{SHARE_DIR}/"))
+            if file.dest_uri.startswith(prefix):
+                wanted.add(file.dest_uri.removeprefix(prefix))
                 if file.dest_uri not in ours:  # the engine writes it in place
                     Path(file.abs_dest_path).unlink(missing_ok=True)
-        wanted |= {f.dest_uri.removeprefix(f"{SHARE_DIR}/") for f in outside}
-    if outside or wanted:
-        tidy = functools.partial(sitefolders.keep_only, folder, wanted) if wanted else None
-        state.folders = sitefolders.make_folders([f.abs_dest_path for f in outside], tidy)
+        wanted |= {uri.removeprefix(prefix) for uri in ours}
+        present = sitefolders.keep_only(folder, wanted)
+    missing = [f.abs_dest_path for f in outside if f.dest_uri.split("/")[1] not in present]
+    if missing:
+        state.folders = sitefolders.make_folders(missing)
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -333,6 +364,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     config[PREFETCH].close()  # all it sent is taken, or never will be
     if RUN["serve"]:
         pipeline.finish_index(Path(config.site_dir), _project(config))
+        _end_of_build(failed=False)
         return
     _write_outside(config)
     cache = Path(config.config_file_path).parent / pipeline.CARD_CACHE
@@ -341,6 +373,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         names = pipeline.card_files(_project(config), _site(config))
         sitefolders.keep_only(site_dir / CARDS, names)
     pipeline.finish_site(site_dir, _project(config), _site(config), cache)
+    _end_of_build(failed=False)
 
 
 def _write_outside(config: MkDocsConfig) -> None:

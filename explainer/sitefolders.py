@@ -17,16 +17,13 @@ import contextlib
 import os
 import shutil
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 
-def make_folders(paths: list[str], first: Callable[[], None] | None = None) -> threading.Thread:
-    """Start making the folders these files will be written to (after `first`, if given)."""
+def make_folders(paths: list[str]) -> threading.Thread:
+    """Start making the folders these files will be written to."""
 
     def make() -> None:
-        if first is not None:
-            first()
         for path in paths:
             try:
                 os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -88,10 +85,10 @@ def take_back(kept: Path | None, folder: Path) -> bool:
         return False
 
 
-def keep_only(folder: Path, wanted: set[str]) -> None:
+def keep_only(folder: Path, wanted: set[str]) -> set[str]:
     """Remove from `folder` (taken back) every file and folder whose path, relative to it,
-    is not in `wanted` nor leads to a file that is."""
-    keep = {part for path in wanted for part in _ancestors(path)}
+    is not in `wanted` nor leads to a file that is. Return the folders left, relative to it."""
+    keep, left = {part for path in wanted for part in _ancestors(path)}, set()
     for root, dirs, files in os.walk(folder):
         rel = os.path.relpath(root, folder)
         for name in dirs + files:
@@ -99,6 +96,15 @@ def keep_only(folder: Path, wanted: set[str]) -> None:
             if path not in keep:
                 _remove(Path(root) / name)
         dirs[:] = [d for d in dirs if (d if rel == "." else f"{rel}/{d}") in keep]
+        left.update(d if rel == "." else f"{rel}/{d}" for d in dirs)
+    return left
+
+
+def discard(site_dir: Path, names: tuple[str, ...]) -> None:
+    """Remove what `set_aside` left in the site under hidden names (a build that failed), for
+    a build that sets nothing aside (`--dirty`)."""
+    for name in names:
+        _remove(site_dir / f"{KEPT}{name.replace('/', '-')}")
 
 
 def _ancestors(path: str) -> list[str]:

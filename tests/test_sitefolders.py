@@ -6,10 +6,12 @@ import logging
 import os
 from pathlib import Path
 
+import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 
-from explainer import csp, sitefolders
+from explainer import csp, prefetch, sitefolders
 
 from .helpers import ROOT, copy_project, snapshot
 
@@ -46,7 +48,7 @@ def test_a_build_over_the_last_one_writes_the_same_site(tmp_path, monkeypatch):
     monkeypatch.setattr(
         sitefolders,
         "make_folders",
-        lambda paths, first=None: made.append(paths) or original(paths, first),
+        lambda paths: made.append(paths) or original(paths),
     )
 
     def build_once() -> dict[str, bytes]:
@@ -57,7 +59,8 @@ def test_a_build_over_the_last_one_writes_the_same_site(tmp_path, monkeypatch):
 
     first = build_once()
     assert build_once() == first
-    assert len(made) == 2 and len(made[0]) > 50  # the share pages written outside the engine
+    # The share pages written outside the engine: their folders made once, then reused.
+    assert len(made) == 1 and len(made[0]) > 50
 
 
 def test_a_folder_set_aside_hides_from_the_clean_and_comes_back(tmp_path):
@@ -120,6 +123,13 @@ def test_a_build_over_a_changed_site_writes_what_a_clean_build_writes(tmp_path, 
     project = copy_project(tmp_path / "project")
     (ROOT / "build").mkdir(exist_ok=True)
     (project / "build").symlink_to(ROOT / "build")  # cards are cached by content hash
+    config = project / "mkdocs.yml"  # a redirect another plugin writes where a page was linked
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "redirect_maps: {}", "redirect_maps: {claims/old-name.md: index.md}"
+        ),
+        encoding="utf-8",
+    )
 
     def build_into(site: Path) -> dict[str, bytes]:
         config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True)
@@ -131,6 +141,7 @@ def test_a_build_over_a_changed_site_writes_what_a_clean_build_writes(tmp_path, 
     site = tmp_path / "site"
     build_into(site)
     engine = [p for p in (site / "claims").glob("*/index.html") if p.stat().st_nlink == 1]
+    engine.remove(site / "claims/old-name/index.html")  # the redirect
     assert len(engine) == 1  # the share page the engine writes, the skeleton's source
     victim = tmp_path / "victim.html"
     victim.write_text("not to be written through", encoding="utf-8")
@@ -139,6 +150,8 @@ def test_a_build_over_a_changed_site_writes_what_a_clean_build_writes(tmp_path, 
     card = next((site / "assets/cards/claims").iterdir())
     card.unlink()
     os.link(victim, card)
+    (site / "claims/old-name/index.html").unlink()
+    os.link(victim, site / "claims/old-name/index.html")
     (site / "claims/removed-claim").mkdir()
     (site / "claims/removed-claim/index.html").write_text("stale", encoding="utf-8")
     (site / "claims/stray.txt").write_text("stray", encoding="utf-8")
@@ -166,3 +179,48 @@ def test_the_csp_step_reads_back_no_share_page_it_secured_first(tmp_path, monkey
     pages = list((tmp_path / "site").rglob("*.html"))
     assert len(shares) > 50 and len(checked) == len(pages) - len(shares) + 1  # + the engine's
     assert all(csp.has_policy(p.read_text(encoding="utf-8")) for p in shares)
+
+
+def test_a_failed_build_leaves_no_folder_aside_nor_second_process(tmp_path, monkeypatch):
+    """A build that fails after setting the last build's folders aside puts them back, and
+    stops and reaps its second process; a --dirty build removes any folder left aside."""
+    project = copy_project(tmp_path / "project")
+    (ROOT / "build").mkdir(exist_ok=True)
+    (project / "build").symlink_to(ROOT / "build")
+    site, started = tmp_path / "site", []
+    monkeypatch.setattr(prefetch, "can_fork", lambda: True)
+    original = prefetch.Steps.__init__
+    monkeypatch.setattr(
+        prefetch.Steps,
+        "__init__",
+        lambda self, steps, fork: original(self, steps, fork) or started.append(self.pid),
+    )
+
+    def build_once(dirty: bool = False) -> None:
+        config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True)
+        logging.getLogger("mkdocs").setLevel(logging.ERROR)
+        config.plugins.on_startup(command="build", dirty=dirty)  # as `mkdocs build` does
+        try:
+            build(config, dirty=dirty)
+        finally:
+            config.plugins.on_startup(command="build", dirty=False)
+
+    build_once()
+    (project / "docs" / "claims.json").write_text("{}", encoding="utf-8")  # a clash: on_files
+    with pytest.raises(Abort):  # "docs/claims.json: clashes with a generated file"
+        build_once()
+    assert len(started) == 2 and all(pid is not None and _reaped(pid) for pid in started)
+    assert not [p.name for p in site.iterdir() if p.name.startswith(sitefolders.KEPT)]
+    assert len(list((site / "claims").glob("*/index.html"))) > 50  # put back
+    (site / ".explainer-kept-claims").mkdir()  # as a build killed midway would leave it
+    (project / "docs" / "claims.json").unlink()
+    build_once(dirty=True)
+    assert not [p.name for p in site.iterdir() if p.name.startswith(sitefolders.KEPT)]
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
