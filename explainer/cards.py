@@ -160,16 +160,25 @@ def _key(card: Card, drawing: list) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
-def write_cards(project: Project, site: Site, site_dir: Path, cache: Path | None) -> int:
-    """Write every card into site_dir/assets/cards/; return how many had to be drawn."""
-    drawn, drawing = 0, _drawing_key(site.name) if cache else []
+def card_keys(project: Project, site: Site) -> dict[str, str]:
+    """Each card's name => the hash of what it is drawn from, its name in the cache."""
+    drawing = _drawing_key(site.name)
+    return {name: _key(card, drawing) for name, card in card_specs(project, site).items()}
+
+
+def write_cards(
+    project: Project, site: Site, site_dir: Path, cache: Path | None, keys: dict | None = None
+) -> int:
+    """Write every card into site_dir/assets/cards/ (`keys`: `card_keys`, if made ahead);
+    return how many had to be drawn."""
+    drawn, keys = 0, (keys if keys is not None else card_keys(project, site)) if cache else {}
     folders: set[Path] = set()
     for name, card in card_specs(project, site).items():
         path = site_dir / CARDS / f"{name}.png"
         if path.parent not in folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             folders.add(path.parent)
-        cached = cache / f"{_key(card, drawing)}.png" if cache else None
+        cached = cache / f"{keys[name]}.png" if cache else None
         if cached and cached.is_file():
             if not same_file(path, cached):  # else the last build's link to it, kept
                 path.unlink(missing_ok=True)  # may link to another cached card: never

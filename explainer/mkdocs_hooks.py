@@ -25,7 +25,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from explainer import ahead, pipeline, prefetch, search, share, sitefolders, skeleton
+from explainer import ahead, cards, pipeline, prefetch, search, share, sitefolders, skeleton
 from explainer.headtags import CARDS, Site
 from explainer.mkdocs_csp import SECURE, SECURED  # config keys of the CSP hook, if it is on
 from explainer.model import EXTENSION, SHARE_DIR, Project, Settings, claim_anchor
@@ -129,12 +129,34 @@ def on_config(config: MkDocsConfig) -> None:
     _end_of_build(failed=True)  # a build that ended unreported
     load = functools.partial(load_project, settings_from(config))
     fork = not RUN["serve"] and prefetch.can_fork()
-    config[PREFETCH] = steps = prefetch.Steps([load, ahead.render_all], fork=fork)
+    site_wide = functools.partial(_site_wide, config)
+    config[PREFETCH] = steps = prefetch.Steps([load, ahead.render_all, site_wide], fork=fork)
     _UNDO.append(steps.close)
     config[SHARE] = _ShareState()  # in this build's config: nothing outlives the build
     css, js = pipeline.missing_assets(config.extra_css, config.extra_javascript)
     config.extra_css.extend(css)  # the package's own assets, on every page
     config.extra_javascript.extend(js)
+
+
+def _site_wide(config: MkDocsConfig, project: Project, rendered: object) -> tuple:
+    """What the site gets whatever its pages: claims.json, alias pages, assets, and the cards'
+    cache keys (None if they cannot be made: the cards step says why), for the Site they are
+    made for. A step of the second process."""
+    site = _site(config)
+    try:
+        keys = cards.card_keys(project, site)
+    except cards.CardError:
+        keys = None
+    return site, pipeline.site_wide_files(project, site), keys
+
+
+def _made_ahead(config: MkDocsConfig) -> tuple[dict | None, dict | None]:
+    """`_site_wide`'s files and card keys when the second process made them for this Site."""
+    steps: prefetch.Steps = config[PREFETCH]
+    if not steps.forked:
+        return None, None
+    site, files, keys = steps.get(2)
+    return (files, keys) if site == _site(config) else (None, None)
 
 
 @_errors_as_plugin_error
@@ -194,7 +216,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     shares = [] if RUN["serve"] else [share.share_uri(c.claim_id) for c in project.claims]
     # No share page's Markdown under `mkdocs serve`, nor for those written outside the engine.
     leave_out = project.by_id.keys() if RUN["serve"] else state.outside.keys()
-    generated = pipeline.generated_files(project, _site(config), leave_out)
+    made = _made_ahead(config)[0]
+    generated = pipeline.generated_files(project, _site(config), leave_out, made)
     for path in [*generated, *shares]:
         if path in docs:
             raise PluginError(f"{_docs_rel(config)}/{path}: clashes with a generated file")
@@ -361,7 +384,6 @@ def _sitemap_with_outside(sitemap: str, config: MkDocsConfig) -> str:
 def on_post_build(config: MkDocsConfig) -> None:
     """Write the share pages left out of the engine; add one search result per claim to the
     index; draw the preview cards (cached)."""
-    config[PREFETCH].close()  # all it sent is taken, or never will be
     if RUN["serve"]:
         pipeline.finish_index(Path(config.site_dir), _project(config))
         _end_of_build(failed=False)
@@ -372,7 +394,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     if sitefolders.take_back(state.kept.pop(CARDS, None), site_dir / CARDS):
         names = pipeline.card_files(_project(config), _site(config))
         sitefolders.keep_only(site_dir / CARDS, names)
-    pipeline.finish_site(site_dir, _project(config), _site(config), cache)
+    keys = _made_ahead(config)[1]
+    config[PREFETCH].close()  # all it sent is taken
+    pipeline.finish_site(site_dir, _project(config), _site(config), cache, keys)
     _end_of_build(failed=False)
 
 

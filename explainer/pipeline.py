@@ -34,15 +34,21 @@ class PipelineError(Exception):
 
 
 def generated_files(
-    project: Project, site: Site, leave_out: Collection[str] = ()
+    project: Project, site: Site, leave_out: Collection[str] = (), made: dict | None = None
 ) -> dict[str, str]:
     """Site-relative path => content of every file the claims add to the site; `leave_out`:
-    claims whose share page an adapter makes otherwise (or not at all)."""
-    titles = page_titles(project)
-    files = share.share_pages(project, titles, site.description, leave_out)
-    urls = {page: site.page_url(page) for page in titles}
+    claims whose share page an adapter makes otherwise (or not at all); `made`: what
+    `site_wide_files` gave for this project and site, if it was made ahead."""
+    files = share.share_pages(project, page_titles(project), site.description, leave_out)
+    files.update(site_wide_files(project, site) if made is None else made)
+    return files
+
+
+def site_wide_files(project: Project, site: Site) -> dict[str, str]:
+    """claims.json, the alias redirect pages and the explainer's CSS and JS."""
+    urls = {page: site.page_url(page) for page in page_titles(project)}
     payload = payloads.claims_payload(project, urls, site.url)
-    files["claims.json"] = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    files = {"claims.json": json.dumps(payload, ensure_ascii=False, indent=1) + "\n"}
     files.update(share.alias_pages(project))
     files.update(own_assets())
     return files
@@ -167,11 +173,14 @@ def finish_template(html: str) -> str:
     return palette.take_toggle(html)
 
 
-def finish_site(site_dir: Path, project: Project, site: Site, cache: Path | None) -> None:
-    """After the build: the search entries and the preview cards."""
+def finish_site(
+    site_dir: Path, project: Project, site: Site, cache: Path | None, keys: dict | None = None
+) -> None:
+    """After the build: the search entries and the preview cards (`keys`: `cards.card_keys`
+    for this project and site, if made ahead)."""
     finish_index(site_dir, project)
     try:
-        cards.write_cards(project, site, site_dir, cache)
+        cards.write_cards(project, site, site_dir, cache, keys)
     except cards.CardError as err:
         raise PipelineError(str(err)) from None
 

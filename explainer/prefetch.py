@@ -41,8 +41,8 @@ def can_fork() -> bool:
 
 
 class Steps:
-    """Steps run in order, each given the one before's result (the first, nothing); `get(i)`
-    returns step i's. Forked: the child runs them all at once, from the start. Otherwise each
+    """Steps run in order, each given the results of those before it; `get(i)` returns step
+    i's. Forked: the child runs them all at once, from the start. Otherwise each
     runs in this process when first asked for.
 
     Start it, get what is needed, `close()` when the build ends or fails (idempotent).
@@ -86,8 +86,7 @@ class Steps:
                 self.close(wait=False)  # it is leaving: reaped later, not waited for here
         for step in range(index + 1):
             if step not in self.results:
-                args = (self.results[step - 1],) if step else ()
-                self.results[step] = self.steps[step](*args)
+                self.results[step] = self.steps[step](*(self.results[i] for i in range(step)))
         return self.results[index]
 
     def _receive(self) -> tuple[int, object] | None:
@@ -132,11 +131,11 @@ def _child(steps: Sequence[Callable], fd: int) -> None:
     process without returning into the build, running no exit handlers and flushing nothing
     of the parent's."""
     try:
-        value = None
+        results = []
         for index, step in enumerate(steps):
             try:
-                value = step(*((value,) if index else ()))
-                message = pickle.dumps((index, True, value), pickle.HIGHEST_PROTOCOL)
+                results.append(step(*results))
+                message = pickle.dumps((index, True, results[-1]), pickle.HIGHEST_PROTOCOL)
             except BaseException:  # noqa: BLE001 -- the parent runs it again, and reports
                 _send(fd, pickle.dumps((index, False, None)))
                 break

@@ -29,14 +29,19 @@ def _reaped(pid: int) -> bool:
     return False
 
 
-def test_the_child_runs_every_step_each_given_the_last_result():
+def test_the_child_runs_every_step_each_given_the_results_before_it():
     parent = os.getpid()
     steps = prefetch.Steps(
-        [lambda: (os.getpid(), 20), lambda prev: (os.getpid(), prev[1] + 1)], True
+        [
+            lambda: (os.getpid(), 20),
+            lambda first: (os.getpid(), first[1] + 1),
+            lambda first, second: first[1] + second[1],
+        ],
+        True,
     )
     pid = steps.pid
-    assert steps.get(1) == (pid, 21) and steps.get(0) == (pid, 20)
-    assert pid != parent and steps.sent == {0, 1}
+    assert steps.get(1) == (pid, 21) and steps.get(0) == (pid, 20) and steps.get(2) == 41
+    assert pid != parent and steps.sent == {0, 1, 2}
     steps.close()
     assert _reaped(pid)
 
@@ -69,7 +74,7 @@ def test_a_child_that_dies_leaves_the_rest_to_the_parent():
             os._exit(3)
         return "second, here"
 
-    steps = prefetch.Steps([os.getpid, dies, lambda prev: (prev, os.getpid())], True)
+    steps = prefetch.Steps([os.getpid, dies, lambda first, second: (second, os.getpid())], True)
     pid = steps.pid
     assert steps.get(2) == ("second, here", parent)
     assert steps.get(0) == pid and steps.sent == {0} and _reaped(pid)
@@ -167,3 +172,29 @@ def test_the_site_is_the_same_with_and_without_the_second_process(tmp_path, monk
     assert alone.returncode == 0, alone.stderr
     assert "second process" not in run_build(project, tmp_path / "told", "--verbose").stderr
     assert snapshot(tmp_path / "forked") == snapshot(tmp_path / "alone")
+
+
+def test_a_problem_in_a_step_is_reported_where_it_always_was(tmp_path, monkeypatch):
+    """The second process makes claims.json for the site's URL; without one, the parent makes
+    it again and reports the missing URL itself, as a build without the second process does."""
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(
+        "\n".join(
+            line
+            for line in config.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("site_url:")
+        ),
+        encoding="utf-8",
+    )
+    outputs = []
+    for fork in ("1", "0"):
+        monkeypatch.setenv("EXPLAINER_FORK", fork)
+        result = run_build(project, tmp_path / f"site{fork}")
+        assert result.returncode == 1
+        outputs.append([line for line in result.stderr.splitlines() if "site_url" in line])
+    assert (
+        outputs[0]
+        == outputs[1]
+        == ["ERROR   -  mkdocs.yml: site_url: missing; link previews and claims.json need it"]
+    )
