@@ -123,6 +123,7 @@ def _site(config: MkDocsConfig) -> Site:
 
 
 @event_priority(100)  # first: the data loads in a second process while the plugins set up
+@_errors_as_plugin_error
 def on_config(config: MkDocsConfig) -> None:
     """Start loading and validating the claims, sources, article and page markers, once for
     this build, and rendering the pages' blocks (explainer/prefetch.py)."""

@@ -63,10 +63,19 @@ class Steps:
             self.close()
 
     def _fork(self) -> None:
-        read, write = os.pipe()
+        """Start the child; if the system refuses a pipe or a process, run without one."""
+        try:
+            read, write = os.pipe()
+        except OSError:
+            return
         with contextlib.suppress(OSError):  # room for every result: the child never waits
             fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            return
         if pid == 0:
             os.close(read)
             _child(self.steps, write)  # never returns

@@ -198,3 +198,12 @@ def test_a_problem_in_a_step_is_reported_where_it_always_was(tmp_path, monkeypat
         == outputs[1]
         == ["ERROR   -  mkdocs.yml: site_url: missing; link previews and claims.json need it"]
     )
+
+
+def test_a_system_that_refuses_the_process_runs_the_steps_here(monkeypatch):
+    def refuse():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    steps = prefetch.Steps([os.getpid], True)
+    assert not steps.forked and steps.get(0) == os.getpid()
