@@ -87,6 +87,15 @@ def run_check(project: Path, *args: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
+def reaped(pid: int) -> bool:
+    """Whether a child process of this one has ended and been waited for (no zombie left)."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
 def problem_lines(output: str) -> list[str]:
     """The `path:line: subject: problem` lines of a command's output."""
     return [line for line in output.splitlines() if re.match(r"[^\s:]+:\d+: ", line)]

@@ -15,18 +15,10 @@ import pytest
 from explainer import ahead, prefetch
 from explainer.factbox import render_ref
 
-from .helpers import ROOT, copy_project, load_real_project, run_build, snapshot
+from .helpers import ROOT, copy_project, load_real_project, reaped, run_build, snapshot
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
 SECOND_CPU = len(os.sched_getaffinity(0)) > 1
-
-
-def _reaped(pid: int) -> bool:
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
 
 
 def test_the_child_runs_every_step_each_given_the_results_before_it():
@@ -43,7 +35,7 @@ def test_the_child_runs_every_step_each_given_the_results_before_it():
     assert steps.get(1) == (pid, 21) and steps.get(0) == (pid, 20) and steps.get(2) == 41
     assert pid != parent and steps.sent == {0, 1, 2}
     steps.close()
-    assert _reaped(pid)
+    assert reaped(pid)
 
 
 def test_without_fork_each_step_runs_here_when_asked_for():
@@ -63,7 +55,7 @@ def test_a_step_failing_in_the_child_runs_again_here_and_raises_here():
     pid = steps.pid
     with pytest.raises(ValueError, match=f"raised in {os.getpid()}$"):
         steps.get(0)
-    assert steps.sent == set() and _reaped(pid)
+    assert steps.sent == set() and reaped(pid)
 
 
 def test_a_child_that_dies_leaves_the_rest_to_the_parent():
@@ -77,7 +69,7 @@ def test_a_child_that_dies_leaves_the_rest_to_the_parent():
     steps = prefetch.Steps([os.getpid, dies, lambda first, second: (second, os.getpid())], True)
     pid = steps.pid
     assert steps.get(2) == ("second, here", parent)
-    assert steps.get(0) == pid and steps.sent == {0} and _reaped(pid)
+    assert steps.get(0) == pid and steps.sent == {0} and reaped(pid)
 
 
 class _Unreadable:
@@ -103,14 +95,14 @@ def test_a_result_that_cannot_be_read_is_computed_here():
     parent = os.getpid()
     steps = prefetch.Steps([make], True)
     pid = steps.pid
-    assert steps.get(0) == "made here" and made_here == [True] and _reaped(pid)
+    assert steps.get(0) == "made here" and made_here == [True] and reaped(pid)
 
 
 def test_closing_early_stops_a_child_still_at_work():
     steps = prefetch.Steps([lambda: time.sleep(30)], True)
     pid, start = steps.pid, time.monotonic()
     steps.close()
-    assert _reaped(pid) and time.monotonic() - start < 5
+    assert reaped(pid) and time.monotonic() - start < 5
     steps.close()  # again: nothing left to do
 
 

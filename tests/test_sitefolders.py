@@ -13,7 +13,7 @@ from mkdocs.exceptions import Abort
 
 from explainer import csp, prefetch, sitefolders
 
-from .helpers import ROOT, copy_project, snapshot
+from .helpers import ROOT, copy_project, reaped, snapshot
 
 
 def _site(tmp_path: Path) -> Path:
@@ -209,18 +209,10 @@ def test_a_failed_build_leaves_no_folder_aside_nor_second_process(tmp_path, monk
     (project / "docs" / "claims.json").write_text("{}", encoding="utf-8")  # a clash: on_files
     with pytest.raises(Abort):  # "docs/claims.json: clashes with a generated file"
         build_once()
-    assert len(started) == 2 and all(pid is not None and _reaped(pid) for pid in started)
+    assert len(started) == 2 and all(pid is not None and reaped(pid) for pid in started)
     assert not [p.name for p in site.iterdir() if p.name.startswith(sitefolders.KEPT)]
     assert len(list((site / "claims").glob("*/index.html"))) > 50  # put back
     (site / ".explainer-kept-claims").mkdir()  # as a build killed midway would leave it
     (project / "docs" / "claims.json").unlink()
     build_once(dirty=True)
     assert not [p.name for p in site.iterdir() if p.name.startswith(sitefolders.KEPT)]
-
-
-def _reaped(pid: int) -> bool:
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
