@@ -6,11 +6,15 @@ the same with or without it."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import threading
 import time
 
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 
 from explainer import ahead, prefetch
 from explainer.factbox import render_ref
@@ -182,9 +186,10 @@ def test_a_problem_in_a_step_is_reported_where_it_always_was(tmp_path, monkeypat
     outputs = []
     for fork in ("1", "0"):
         monkeypatch.setenv("EXPLAINER_FORK", fork)
-        result = run_build(project, tmp_path / f"site{fork}")
+        result = run_build(project, tmp_path / f"site{fork}", "--verbose")
         assert result.returncode == 1
-        outputs.append([line for line in result.stderr.splitlines() if "site_url" in line])
+        assert ("second process" in result.stderr) == (fork == "1" and SECOND_CPU)
+        outputs.append([line for line in result.stderr.splitlines() if "site_url: missing" in line])
     assert (
         outputs[0]
         == outputs[1]
@@ -199,3 +204,68 @@ def test_a_system_that_refuses_the_process_runs_the_steps_here(monkeypatch):
     monkeypatch.setattr(os, "fork", refuse)
     steps = prefetch.Steps([os.getpid], True)
     assert not steps.forked and steps.get(0) == os.getpid()
+
+
+SITE_HOOK = """def on_config(config):
+    config.site_url = "https://elsewhere.example.org/"
+    config.site_name = "Another name"
+"""
+
+
+def test_what_the_second_process_made_for_another_site_is_not_used(tmp_path, monkeypatch):
+    """A plugin may change the site's URL or name after the explainer's on_config has started
+    the second process: claims.json, the alias pages and the cards are then made for the site
+    as the build has it, as they are without the second process."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+    project = copy_project(tmp_path / "project")
+    (ROOT / "build").mkdir(exist_ok=True)
+    (project / "build").symlink_to(ROOT / "build")
+    (project / "site_hook.py").write_text(SITE_HOOK, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("hooks:\n", "hooks:\n  - site_hook.py\n"),
+        encoding="utf-8",
+    )
+    forked = run_build(project, tmp_path / "forked", "--verbose")
+    assert forked.returncode == 0, forked.stderr
+    if SECOND_CPU:
+        assert "loaded and checked in a second process" in forked.stderr
+    monkeypatch.setenv("EXPLAINER_FORK", "0")
+    alone = run_build(project, tmp_path / "alone")
+    assert alone.returncode == 0, alone.stderr
+    site = snapshot(tmp_path / "forked")
+    assert b"https://elsewhere.example.org/" in site["claims.json"]
+    assert site == snapshot(tmp_path / "alone")
+
+
+FAILING_HOOK = """from mkdocs.exceptions import PluginError
+
+
+def on_config(config):
+    raise PluginError("stopped while the second process works")
+"""
+
+
+def test_a_build_that_fails_while_the_second_process_works_stops_and_reaps_it(
+    tmp_path, monkeypatch
+):
+    project = copy_project(tmp_path / "project")
+    (project / "failing_hook.py").write_text(FAILING_HOOK, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("hooks:\n", "hooks:\n  - failing_hook.py\n"),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(prefetch, "can_fork", lambda: True)
+    started, original = [], prefetch.Steps.__init__
+
+    def recorded(self, steps, fork):
+        original(self, steps, fork)
+        started.append(self.pid)
+
+    monkeypatch.setattr(prefetch.Steps, "__init__", recorded)
+    loaded = load_config(str(config), site_dir=str(tmp_path / "site"), strict=True)
+    logging.getLogger("mkdocs").setLevel(logging.CRITICAL)
+    with pytest.raises(Abort):
+        build(loaded)
+    assert len(started) == 1 and started[0] is not None and reaped(started[0])
