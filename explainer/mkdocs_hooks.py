@@ -246,7 +246,7 @@ def _take_back_share_dir(files: Files, config: MkDocsConfig) -> None:
     if sitefolders.take_back(state.kept.pop(SHARE_DIR, None), folder):
         ours, wanted = {f.dest_uri for f in outside}, set()
         for file in files:
-            if file.dest_uri.startswith(prefix):
+            if file.dest_uri.startswith(prefix) and not file.inclusion.is_excluded():  # drafts
                 wanted.add(file.dest_uri.removeprefix(prefix))
                 if file.dest_uri not in ours:  # the engine writes it in place
                     Path(file.abs_dest_path).unlink(missing_ok=True)

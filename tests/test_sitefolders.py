@@ -209,3 +209,29 @@ def test_a_failed_build_leaves_no_folder_aside(tmp_path):
     (project / "docs" / "claims.json").unlink()
     build_once(dirty=True)
     assert not [p.name for p in site.iterdir() if p.name.startswith(sitefolders.KEPT)]
+
+
+def test_a_page_under_claims_made_a_draft_leaves_no_folder_behind(tmp_path, monkeypatch):
+    """A page of docs/claims/ built once, then a draft (not built by `mkdocs build`): the folder
+    reused from the last build loses it, as a clean build never had it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+    project = copy_project(tmp_path / "project")
+    (ROOT / "build").mkdir(exist_ok=True)
+    (project / "build").symlink_to(ROOT / "build")
+    (project / "docs" / "claims").mkdir()
+    (project / "docs" / "claims" / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+
+    def build_into(site: Path) -> dict[str, bytes]:
+        loaded = load_config(str(config), site_dir=str(site), strict=False)
+        logging.getLogger("mkdocs").setLevel(logging.ERROR)
+        build(loaded)
+        return snapshot(site)
+
+    build_into(tmp_path / "site")
+    assert (tmp_path / "site" / "claims" / "notes" / "index.html").is_file()
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\ndraft_docs: claims/notes.md\n", encoding="utf-8"
+    )
+    assert build_into(tmp_path / "site") == build_into(tmp_path / "clean")
+    assert not (tmp_path / "site" / "claims" / "notes").exists()
