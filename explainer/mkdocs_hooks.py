@@ -173,6 +173,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     if 0 in steps.sent:
         log.debug("The data was loaded and checked in a second process (explainer/prefetch.py)")
     options["rendered"] = functools.partial(steps.get, 1) if steps.forked else ""
+    _refuse_clashes(config, options["project"])
     site, state = Path(config.site_dir), config[SHARE]
     if RUN["dirty"]:
         sitefolders.unlink_linked(site / SHARE_DIR, "*/index.html")
@@ -180,6 +181,16 @@ def on_pre_build(config: MkDocsConfig) -> None:
     elif _writes_outside():  # reuse the last build's folders (explainer/sitefolders.py)
         state.kept = {name: sitefolders.set_aside(site, name) for name in (SHARE_DIR, CARDS)}
         _UNDO.append(functools.partial(_put_back_kept, site, state))
+
+
+def _refuse_clashes(config: MkDocsConfig, project: Project) -> None:
+    """Stop before the site is cleaned (the last good build kept, and served on under `serve`)
+    if a file of docs/ is where the claims layer puts one; on_files checks again, with the
+    files other plugins add."""
+    docs = Path(config.docs_dir)
+    for path in sorted(pipeline.generated_paths(project, share_pages=not RUN["serve"])):
+        if (docs / path).is_file():
+            raise PluginError(f"{_docs_rel(config)}/{path}: clashes with a generated file")
 
 
 def _put_back_kept(site: Path, state: _ShareState) -> None:

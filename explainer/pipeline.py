@@ -44,6 +44,13 @@ def generated_files(
     return files
 
 
+def generated_paths(project: Project, share_pages: bool = True) -> set[str]:
+    """The paths of `generated_files` (every share page's, with `share_pages`), found without
+    making the files: where no file of docs/ may be."""
+    paths = {"claims.json", CSS, JS, *share.alias_pages(project)}
+    return paths | ({share.share_uri(c.claim_id) for c in project.claims} if share_pages else set())
+
+
 def site_wide_files(project: Project, site: Site) -> dict[str, str]:
     """claims.json, the alias redirect pages and the explainer's CSS and JS."""
     urls = {page: site.page_url(page) for page in page_titles(project)}

@@ -17,7 +17,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from explainer import pagecache, skeleton
+from explainer import pagecache, pipeline, skeleton
+from explainer.headtags import Site
 from explainer.pipeline import is_page
 
 from .helpers import ROOT, copy_project, load_real_project, snapshot
@@ -250,10 +251,23 @@ def test_entries_are_whole_list_items_with_their_nested_lists():
 
 @pytest.mark.parametrize("name", ["claims.json", "claims/us-cloud-act.md", "claims/hdh-official-name-creation.md"])
 def test_a_page_of_docs_where_a_generated_file_goes_stops_the_build(tmp_path, name, caplog):
-    """claims.json, a share page written outside the engine, the first (built by it)."""
+    """claims.json, a share page written outside the engine, the first (built by it); before
+    the site is cleaned, so the last good build stays whole."""
     project = _own_copy(tmp_path)
+    good = _build(project, tmp_path / "site")
     (project / "docs" / name).parent.mkdir(exist_ok=True)
     (project / "docs" / name).write_text("# Mine\n", encoding="utf-8")
     with pytest.raises(Abort):
         _build(project, tmp_path / "site")
     assert f"docs/{name}: clashes with a generated file" in caplog.text
+    assert {k: v for k, v in snapshot(tmp_path / "site").items() if k in good} == good
+
+
+def test_the_paths_checked_before_the_build_are_those_of_the_generated_files():
+    project = load_real_project()
+    site = Site("S", "https://example.org/")
+    every = set(pipeline.generated_files(project, site))
+    assert pipeline.generated_paths(project) == every
+    no_shares = set(pipeline.generated_files(project, site, leave_out=project.by_id.keys()))
+    assert pipeline.generated_paths(project, share_pages=False) == no_shares
+    assert len(every) - len(no_shares) == len(project.claims)
