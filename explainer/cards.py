@@ -24,7 +24,7 @@ from .claims import STATUS_LABELS
 from .factbox import format_when
 from .headtags import CARDS, Site
 from .model import SHARE_DIR, Project
-from .pagecache import copy_whole, place, same_file
+from .pagecache import copy_whole, put
 
 DRAWING = 1  # bump when the drawing below changes, so cached cards are redrawn
 
@@ -180,9 +180,7 @@ def write_cards(
             folders.add(path.parent)
         cached = cache / f"{keys[name]}.png" if cache else None
         if cached and cached.is_file():
-            if not same_file(path, cached):  # else the last build's link to it, kept
-                path.unlink(missing_ok=True)  # may link to another cached card: never
-                place(cached, path)  # write through it
+            put(cached, path)
             continue
         path.unlink(missing_ok=True)
         path.write_bytes(png(card, site.name))

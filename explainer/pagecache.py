@@ -45,14 +45,10 @@ class PageCache:
         there is a sound one; return whether one was used."""
         key = hashlib.sha256(self.salt + page.encode("utf-8")).hexdigest()
         if self._sound(key):
-            kept = self.folder / self.kept[key]
-            if same_file(path, kept):  # the last build's link to it, kept (sitefolders.py)
+            with contextlib.suppress(OSError):  # removed since by a build sharing the folder
+                put(self.folder / self.kept[key], path)
                 return True
-            path.unlink(missing_ok=True)  # may be a link to another kept page: never write
-            with contextlib.suppress(OSError):  # through it; (kept removed since by a build
-                place(kept, path)  # sharing the folder)
-                return True
-        path.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)  # may be a link to a kept page: never write through it
         data = finish(page).encode("utf-8")
         path.write_bytes(data)
         self._keep(path, f"{key}.{_digest(data)}.html")
@@ -82,12 +78,16 @@ class PageCache:
         self.kept[name.split(".")[0]] = name
 
 
-def same_file(path: Path, kept: Path) -> bool:
-    """Whether `path` is a link to the kept file (one file, two names)."""
+def put(kept: Path, path: Path) -> None:
+    """Make `path` the kept file: left as it is when it is a link to it already (the last
+    build's, reused: sitefolders.py), else replaced by one (`place`), never written through."""
     try:
-        return os.path.samestat(os.stat(path), os.stat(kept))
-    except OSError:
-        return False
+        if os.path.samestat(os.stat(path), os.stat(kept)):
+            return
+    except FileNotFoundError:
+        pass
+    path.unlink(missing_ok=True)
+    place(kept, path)
 
 
 def place(kept: Path, path: Path) -> None:
