@@ -10,7 +10,7 @@ faster, medians of 9 builds: SVG elements cost the Markdown passes less than tex
 from __future__ import annotations
 
 from .factbox import render_corrections, render_factbox, render_ref, render_single
-from .markers import find_markers
+from .markers import factbox_page, find_markers
 from .model import Project
 from .project import read_pages
 from .sourcepage import render_source_page
@@ -41,7 +41,7 @@ def render_all(project: Project) -> dict[tuple, str]:
     pages, _ = read_pages(project.settings)
     for text in pages.values():
         markers, _ = find_markers(text)
-        page = next((m.arg for m in markers if m.verb == "factbox"), None)
+        page = factbox_page(markers)
         for marker in markers:
             ref = marker.verb == "ref"
             key = ("ref", marker.arg, page) if ref else (marker.verb, marker.arg)

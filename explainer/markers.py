@@ -53,6 +53,11 @@ def find_markers(text: str) -> tuple[list[Marker], list[tuple[int, str]]]:
     return markers, problems
 
 
+def factbox_page(markers: list[Marker]) -> str | None:
+    """The page a page's fact box is for (what its references are numbered against), if any."""
+    return next((m.arg for m in markers if m.verb == "factbox"), None)
+
+
 def check_pages(
     pages: dict[str, str],
     claims,

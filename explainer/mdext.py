@@ -25,7 +25,7 @@ from markdown.util import AtomicString
 
 from .ahead import render_block
 from .factbox import ref_order, render_ref
-from .markers import Marker, find_markers
+from .markers import Marker, factbox_page, find_markers
 from .model import ANCHOR_PREFIX, OPTION_HELP, OPTIONS, Project, Settings
 from .problems import ClaimsError
 from .project import load_project
@@ -62,7 +62,7 @@ class MarkerPreprocessor(Preprocessor):
         if not markers:
             return lines  # no marker: no data needed
         self.ext.load()
-        self.ext.page = next((m.arg for m in markers if m.verb == "factbox"), None)
+        self.ext.page = factbox_page(markers)
         out, last = [], 0
         for index, marker in enumerate(markers):
             start, end = marker.span

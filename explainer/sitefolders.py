@@ -59,7 +59,7 @@ def set_aside(site_dir: Path, name: str) -> Path | None:
     """Before the engine's clean: move the site's folder `name` (e.g. "claims") to a hidden
     name, for `take_back`. A folder set aside by a build that stopped before taking it back is
     used again. Return where it is, or None if there is none."""
-    folder, kept = site_dir / name, site_dir / f"{KEPT}{name.replace('/', '-')}"
+    folder, kept = site_dir / name, _aside(site_dir, name)
     try:
         if folder.is_dir() and not folder.is_symlink():
             if os.path.lexists(kept):
@@ -104,7 +104,12 @@ def discard(site_dir: Path, names: tuple[str, ...]) -> None:
     """Remove what `set_aside` left in the site under hidden names (a build that failed), for
     a build that sets nothing aside (`--dirty`)."""
     for name in names:
-        _remove(site_dir / f"{KEPT}{name.replace('/', '-')}")
+        _remove(_aside(site_dir, name))
+
+
+def _aside(site_dir: Path, name: str) -> Path:
+    """Where `set_aside` puts the folder `name`: "assets/cards" => ".explainer-kept-assets-cards"."""
+    return site_dir / f"{KEPT}{name.replace('/', '-')}"
 
 
 def _ancestors(path: str) -> list[str]:
